@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+// The only module that reads process.env. Everything else receives the frozen Config.
+
+export const DEFAULT_API_BASE_URL = 'https://api.upstox.com';
+
+interface VariableSpec {
+  readonly schema: z.ZodType;
+  readonly example: string;
+  readonly secret?: boolean;
+}
+
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+
+const VARIABLES = {
+  UPSTOX_ACCESS_TOKEN: { schema: z.string().min(1).optional(), example: 'eyJ0eXAiOi... (the Analytics Token)', secret: true },
+  UPSTOX_ACCESS_TOKEN_FILE: { schema: z.string().min(1).optional(), example: '/run/secrets/upstox_token' },
+  UPSTOX_API_BASE_URL: { schema: z.url({ protocol: /^https?$/ }).default(DEFAULT_API_BASE_URL), example: DEFAULT_API_BASE_URL },
+  UPSTOX_ACCOUNT: { schema: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('default'), example: 'main' },
+  UPSTOX_REQUEST_TIMEOUT_MS: { schema: positiveInt(600_000).default(30_000), example: '30000' },
+  REDIS_URL: { schema: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'), example: 'redis://127.0.0.1:6379' },
+  QUEUE_PREFIX: {
+    schema: z.string().regex(/^[A-Za-z0-9_{}.-]{1,64}$/).default('{upstox-ingest}'),
+    example: '{upstox-ingest}',
+  },
+  DATABASE_URL: {
+    schema: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/upstox_ingest'),
+    example: 'postgres://postgres@127.0.0.1:5432/upstox_ingest',
+    secret: true,
+  },
+  QUESTDB_HTTP_URL: { schema: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:9000'), example: 'http://127.0.0.1:9000' },
+  QUESTDB_USERNAME: { schema: z.string().min(1).optional(), example: 'admin' },
+  QUESTDB_PASSWORD: { schema: z.string().min(1).optional(), example: 'quest', secret: true },
+  QUESTDB_TABLE_PREFIX: { schema: z.string().regex(/^[a-z0-9_]{0,32}$/).default(''), example: 'dev_' },
+  WORKER_CONCURRENCY: { schema: positiveInt(256).default(4), example: '4' },
+  JOB_ATTEMPTS: { schema: positiveInt(100).default(8), example: '8' },
+  LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), example: 'info' },
+} satisfies Record<string, VariableSpec>;
+
+export type VariableName = keyof typeof VARIABLES;
+
+export interface Config {
+  readonly upstox: {
+    /** Undefined when neither token variable is set; `requireToken` turns that into an error. */
+    readonly token: string | undefined;
+    readonly baseUrl: string;
+    readonly account: string;
+    readonly requestTimeoutMs: number;
+  };
+  readonly redis: { readonly url: string; readonly queuePrefix: string };
+  readonly postgres: { readonly url: string };
+  readonly questdb: {
+    readonly httpUrl: string;
+    readonly username: string | undefined;
+    readonly password: string | undefined;
+    readonly tablePrefix: string;
+  };
+  readonly worker: { readonly concurrency: number; readonly attempts: number };
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates every variable at once, then freezes the result. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(VARIABLES) as [VariableName, VariableSpec][]) {
+    const raw = env[name] === '' ? undefined : env[name];
+    const result = spec.schema.safeParse(raw);
+    if (result.success) {
+      values[name] = result.data;
+    } else {
+      const shown = spec.secret ? '(hidden)' : JSON.stringify(raw);
+      problems.push(`${name}=${shown} is invalid: ${result.error.issues[0]?.message ?? 'invalid value'}; for example ${name}=${spec.example}`);
+    }
+  }
+
+  const token = readToken(values, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const v = values as Record<VariableName, never>;
+  return deepFreeze({
+    upstox: {
+      token,
+      baseUrl: v.UPSTOX_API_BASE_URL,
+      account: v.UPSTOX_ACCOUNT,
+      requestTimeoutMs: v.UPSTOX_REQUEST_TIMEOUT_MS,
+    },
+    redis: { url: v.REDIS_URL, queuePrefix: v.QUEUE_PREFIX },
+    postgres: { url: v.DATABASE_URL },
+    questdb: {
+      httpUrl: v.QUESTDB_HTTP_URL,
+      username: v.QUESTDB_USERNAME,
+      password: v.QUESTDB_PASSWORD,
+      tablePrefix: v.QUESTDB_TABLE_PREFIX,
+    },
+    worker: { concurrency: v.WORKER_CONCURRENCY, attempts: v.JOB_ATTEMPTS },
+    logLevel: v.LOG_LEVEL,
+  });
+}
+
+/** Returns the token, or throws an error that says how to provide one. */
+export function requireToken(config: Config): string {
+  if (config.upstox.token) return config.upstox.token;
+  throw new ConfigError([
+    'UPSTOX_ACCESS_TOKEN and UPSTOX_ACCESS_TOKEN_FILE are both unset; set one of them to the Analytics Token, ' +
+      'for example UPSTOX_ACCESS_TOKEN_FILE=/run/secrets/upstox_token (or run "npm run demo", which uses the simulator)',
+  ]);
+}
+
+/** Returns the configuration as printable text, with secrets hidden. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    upstox: { ...config.upstox, token: config.upstox.token ? '(set, hidden)' : '(unset)' },
+    redis: { url: hidePassword(config.redis.url), queuePrefix: config.redis.queuePrefix },
+    postgres: { url: hidePassword(config.postgres.url) },
+    questdb: { ...config.questdb, password: config.questdb.password ? '(set, hidden)' : '(unset)' },
+    worker: config.worker,
+    logLevel: config.logLevel,
+  };
+}
+
+function readToken(values: Record<string, unknown>, problems: string[]): string | undefined {
+  const direct = values.UPSTOX_ACCESS_TOKEN as string | undefined;
+  const file = values.UPSTOX_ACCESS_TOKEN_FILE as string | undefined;
+  if (direct && file) {
+    problems.push('UPSTOX_ACCESS_TOKEN and UPSTOX_ACCESS_TOKEN_FILE are both set; set only one of them');
+    return undefined;
+  }
+  if (!file) return direct?.trim();
+  try {
+    const token = readFileSync(file, 'utf8').trim();
+    if (token.length === 0) problems.push(`UPSTOX_ACCESS_TOKEN_FILE=${JSON.stringify(file)} names an empty file; write the token into it`);
+    return token || undefined;
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    problems.push(`UPSTOX_ACCESS_TOKEN_FILE=${JSON.stringify(file)} cannot be read (${reason}); for example UPSTOX_ACCESS_TOKEN_FILE=/run/secrets/upstox_token`);
+    return undefined;
+  }
+}
+
+function hidePassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = 'hidden';
+  return parsed.toString();
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
