@@ -160,3 +160,8 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** Returns a copy of the configuration with some Upstox settings replaced, frozen like the original. */
+export function withUpstoxSettings(config: Config, upstox: Partial<Config['upstox']>): Config {
+  return deepFreeze({ ...config, upstox: { ...config.upstox, ...upstox } });
+}

@@ -5,7 +5,7 @@ export const IST_OFFSET_MS = 19_800_000;
 const DAY_MS = 86_400_000;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(\.\d{1,9})?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
 /** A calendar date as `YYYY-MM-DD`, with no time zone attached. */
 export type IsoDate = string;
@@ -14,8 +14,15 @@ export type IsoDate = string;
 export function isIsoDate(value: string): boolean {
   const match = ISO_DATE.exec(value);
   if (!match) return false;
-  const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  return new Date(ms).toISOString().slice(0, 10) === value;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /**
@@ -24,14 +31,13 @@ export function isIsoDate(value: string): boolean {
  * the host's time zone.
  */
 export function parseInstant(value: string): number {
-  if (!ISO_INSTANT.test(value)) {
+  const match = ISO_INSTANT.exec(value);
+  if (!match || !isIsoDate(match[1]!)) {
     throw new RangeError(`invalid timestamp ${JSON.stringify(value)}: expected ISO 8601 with an offset, such as 2024-03-28T09:15:00+05:30`);
   }
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) {
-    throw new RangeError(`invalid timestamp ${JSON.stringify(value)}: not a real date or time`);
-  }
-  return ms;
+  // The pattern has already fixed the format and checked every field, so Date.parse reads
+  // the offset from the string and never falls back to the host's time zone.
+  return Date.parse(value);
 }
 
 /** Returns the IST calendar date of an instant. */

@@ -38,6 +38,8 @@ export interface CandleResponse {
   /** Newest first, as Upstox sends them. */
   readonly candles: readonly RawCandle[];
   readonly path: string;
+  /** The body as received, kept for the quarantine table when later checks reject it. */
+  readonly rawBody: string;
 }
 
 /** Builds the V3 historical candle path; `to_date` comes before `from_date`. */
@@ -81,7 +83,7 @@ export function parseCandleResponse(response: UpstoxResponse): CandleResponse {
       issues,
     );
   }
-  return { candles: result.data.data.candles, path: response.path };
+  return { candles: result.data.data.candles, path: response.path, rawBody: response.rawBody };
 }
 
 function checkUnitAndInterval(unit: CandleUnit, interval: number, allowed: readonly CandleUnit[]): void {

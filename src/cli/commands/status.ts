@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/env.js';
+import { openAlerts, resolveAlerts } from '../../stores/postgres/alerts.js';
+import { backfillProgress } from '../../stores/postgres/chunk-ledger.js';
+import { toSafeNumber } from '../../stores/postgres/pool.js';
+import { openContext } from '../context.js';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('show the queue, open alerts, recent backfills with progress, and the last failures')
+    .action(async () => {
+      const context = openContext(loadConfig());
+      try {
+        const account = context.config.upstox.account;
+        const paused = await context.producer.isPaused();
+        console.log(`account ${account}: queue ${paused ? 'PAUSED' : 'running'}; jobs ${JSON.stringify(await context.producer.counts())}`);
+
+        const alerts = await openAlerts(context.pool);
+        console.log(alerts.length === 0 ? 'open alerts: none' : 'open alerts:');
+        for (const a of alerts) console.log(`  ${a.raisedAt.toISOString()} ${a.account} ${a.kind} ${a.subject}: ${a.message}`);
+
+        const backfills = await context.pool.query<{ id: bigint; created_at: Date; request: { unit: string; interval: number; fromDate: string; toDate: string; instrumentKeys: string[] } }>(
+          'SELECT id, created_at, request FROM backfills WHERE account = $1 ORDER BY id DESC LIMIT 5',
+          [account],
+        );
+        console.log('recent backfills:');
+        for (const b of backfills.rows) {
+          const p = await backfillProgress(context.pool, toSafeNumber(b.id));
+          const r = b.request;
+          console.log(`  #${b.id} ${b.created_at.toISOString()} ${r.instrumentKeys.length} instrument(s) ${r.interval} ${r.unit} ${r.fromDate}..${r.toDate}: ${p.finished}/${p.total} chunks settled, ${p.rowsWritten} rows`);
+        }
+
+        const failures = await context.pool.query<{ finished_at: Date; job_id: string; outcome: string; error_code: string | null; error_message: string | null }>(
+          `SELECT finished_at, job_id, outcome, error_code, error_message FROM ingest_runs
+           WHERE account = $1 AND outcome IN ('failed', 'retrying') ORDER BY finished_at DESC LIMIT 10`,
+          [account],
+        );
+        console.log(failures.rows.length === 0 ? 'recent failures: none' : 'recent failures:');
+        for (const f of failures.rows) console.log(`  ${f.finished_at.toISOString()} ${f.outcome} ${f.job_id} ${f.error_code ?? ''}: ${(f.error_message ?? '').slice(0, 160)}`);
+      } finally {
+        await context.close();
+      }
+    });
+
+  program
+    .command('resume')
+    .description("resume an account's queue after a pause (invalid token or blocked caller) and close its alerts")
+    .action(async () => {
+      const context = openContext(loadConfig());
+      try {
+        const closed = (await resolveAlerts(context.pool, context.config.upstox.account, 'token_invalid')) + (await resolveAlerts(context.pool, context.config.upstox.account, 'blocked'));
+        await context.producer.resume();
+        console.log(`account ${context.config.upstox.account}: queue resumed; ${closed} alert(s) closed`);
+      } finally {
+        await context.close();
+      }
+    });
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/env.js';
+import { registerBackfill } from './commands/backfill.js';
+import { registerDemo } from './commands/demo.js';
+import { registerMigrate } from './commands/migrate.js';
+import { registerSim } from './commands/sim.js';
+import { registerStatus } from './commands/status.js';
+import { registerWorker } from './commands/worker.js';
+
+const program = new Command()
+  .name('upstox-ingest')
+  .description('Ingest Upstox market and account data into QuestDB and Postgres')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerMigrate(program);
+registerWorker(program);
+registerBackfill(program);
+registerStatus(program);
+registerSim(program);
+registerDemo(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+  } else if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exitCode = 2;
+  } else {
+    console.error(`upstox-ingest: ${(error as Error).message ?? String(error)}`);
+    process.exitCode = 1;
+  }
+}

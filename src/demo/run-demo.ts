@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import { startCandleBackfill, waitForBackfill } from '../backfill/candle-backfill.js';
+import { StaticNseCalendar } from '../calendar/trading-calendar.js';
+import type { BackfillProgress } from '../stores/postgres/chunk-ledger.js';
+import { withUpstoxSettings, type Config } from '../config/env.js';
+import type { Logger } from '../log/logger.js';
+import { startSimulator, type RunningSimulator } from '../simulator/server.js';
+import { candleTableName } from '../stores/questdb/candle-tables.js';
+import { istToday } from '../time/ist.js';
+import { startIngestWorker } from '../../workers/ingest-worker.js';
+import { migrateAll, openContext, PROJECT_ROOT } from '../cli/context.js';
+import { expectedCandleCounts, readDemoPlan } from './demo-plan.js';
+
+export const DEMO_PLAN_PATH = join(PROJECT_ROOT, 'config', 'demo.yaml');
+const SIMULATOR_TOKEN = 'demo-simulator-token';
+
+export interface DemoResult {
+  /** Where the data came from: the simulator's address, or the configured API host. */
+  readonly apiBaseUrl: string;
+  readonly usedSimulator: boolean;
+  /** Stored candle rows per table and interval label. */
+  readonly stored: readonly { table: string; interval: string; rows: number }[];
+  /** Rows the exchange calendar implies per interval label. */
+  readonly expected: ReadonlyMap<string, number>;
+  readonly backfills: readonly BackfillProgress[];
+}
+
+/**
+ * Runs the demo end to end: the simulator when no token is set, migrations, the watchlist
+ * backfills with an in-process worker until every chunk is settled, then the stored counts.
+ */
+export async function runDemo(baseConfig: Config, log: Logger, print: (line: string) => void, planPath = DEMO_PLAN_PATH): Promise<DemoResult> {
+  const plan = readDemoPlan(planPath);
+  let sim: RunningSimulator | undefined;
+  let config = baseConfig;
+  if (!baseConfig.upstox.token) {
+    sim = await startSimulator({ tokens: { [SIMULATOR_TOKEN]: baseConfig.upstox.account } });
+    config = withUpstoxSettings(baseConfig, { token: SIMULATOR_TOKEN, baseUrl: sim.url });
+    print(`no UPSTOX_ACCESS_TOKEN set: using the Upstox simulator at ${sim.url}`);
+  } else {
+    print(`reading the Upstox API at ${config.upstox.baseUrl}`);
+  }
+
+  const applied = await migrateAll(config, log);
+  print(applied.length > 0 ? `migrations applied: ${applied.join(', ')}` : 'schema is current');
+
+  const worker = await startIngestWorker(config, log);
+  const context = openContext(config);
+  const backfills: BackfillProgress[] = [];
+  try {
+    for (const backfill of plan.backfills) {
+      const started = await startCandleBackfill(context.pool, context.producer, {
+        account: config.upstox.account,
+        instrumentKeys: plan.watchlist,
+        unit: backfill.unit,
+        interval: backfill.interval,
+        fromDate: backfill.from,
+        toDate: backfill.to,
+        today: istToday(Date.now()),
+      });
+      print(`backfill ${started.backfillId}: ${backfill.interval} ${backfill.unit} ${backfill.from}..${backfill.to} for ${plan.watchlist.length} instruments: ${started.enqueued} request(s) queued, ${started.alreadySettled} already stored`);
+      const progress = await waitForBackfill(context.pool, started.backfillId, { timeoutMs: 600_000 });
+      backfills.push(progress);
+    }
+
+    const stored: { table: string; interval: string; rows: number }[] = [];
+    for (const kind of ['candles_intraday', 'candles_daily'] as const) {
+      const table = candleTableName(config.questdb.tablePrefix, kind);
+      const keys = plan.watchlist.map((k) => `'${k.replace(/'/g, "''")}'`).join(', ');
+      const result = await context.questdb.exec(`SELECT interval, count() FROM ${table} WHERE instrument_key IN (${keys}) ORDER BY interval`);
+      for (const [interval, rows] of result.dataset) stored.push({ table, interval: String(interval), rows: Number(rows) });
+    }
+    return {
+      apiBaseUrl: config.upstox.baseUrl,
+      usedSimulator: sim !== undefined,
+      stored,
+      expected: expectedCandleCounts(plan, new StaticNseCalendar()),
+      backfills,
+    };
+  } finally {
+    await context.close();
+    await worker.close();
+    await sim?.close();
+  }
+}

@@ -1,0 +1,48 @@
+import { ZodError } from 'zod';
+import { CandleValidationError } from '../candles/normalise.js';
+import { InvalidInstrumentKeyError } from '../upstox/instrument-key.js';
+import {
+  UpstoxAuthError,
+  UpstoxBlockedError,
+  UpstoxInvalidRequestError,
+  UpstoxRateLimitError,
+  UpstoxSchemaError,
+} from '../upstox/errors.js';
+
+/** What the worker does after a job throws. */
+export type FailureAction =
+  /** Transient: network, timeout, 5xx, an unexpected body, a store outage. Retried with exponential backoff and jitter. */
+  | { readonly kind: 'retry' }
+  /** 429: the job goes back to wait without using an attempt, and the account's work pauses for `waitMs`. */
+  | { readonly kind: 'wait-for-budget'; readonly waitMs: number | undefined }
+  /** The token or the caller is rejected: the account's queue pauses and one alert is raised. */
+  | { readonly kind: 'pause-account'; readonly alertKind: 'token_invalid' | 'blocked' }
+  /** Permanent: retrying returns the same answer. */
+  | { readonly kind: 'give-up' };
+
+/**
+ * The one table that decides what is retried. Unknown errors are retried, because a store or
+ * network fault is far more likely than a bug that a retry would repeat; the attempt limit
+ * bounds the cost of a wrong guess.
+ */
+export function classifyFailure(error: unknown): FailureAction {
+  if (error instanceof UpstoxRateLimitError) return { kind: 'wait-for-budget', waitMs: error.retryAfterMs };
+  if (error instanceof UpstoxAuthError) return { kind: 'pause-account', alertKind: 'token_invalid' };
+  if (error instanceof UpstoxBlockedError) return { kind: 'pause-account', alertKind: 'blocked' };
+  if (
+    error instanceof UpstoxInvalidRequestError ||
+    error instanceof UpstoxSchemaError ||
+    error instanceof CandleValidationError ||
+    error instanceof InvalidInstrumentKeyError ||
+    error instanceof ZodError
+  ) {
+    return { kind: 'give-up' };
+  }
+  return { kind: 'retry' };
+}
+
+/** Delay before retry number `attemptsMade` (1 for the first retry): exponential from 2 s, capped at 5 minutes, drawn at random from the upper half so that retries spread out. */
+export function retryDelayMs(attemptsMade: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(300_000, 2_000 * 2 ** Math.max(0, attemptsMade - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}

@@ -1,0 +1,155 @@
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { JobSummary } from '../../jobs/job-summary.js';
+import type { Logger } from '../log/logger.js';
+import type { AlertInput } from '../stores/postgres/alerts.js';
+import type { RunRecord } from '../stores/postgres/run-history.js';
+import { UpstoxError } from '../upstox/errors.js';
+import { classifyFailure, retryDelayMs } from './failure-policy.js';
+import type { JobHandler } from './job-handler.js';
+
+export interface IngestWorkerOptions {
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly queueName: string;
+  readonly account: string;
+  readonly concurrency: number;
+  readonly handlers: Readonly<Record<string, JobHandler<never>>>;
+  readonly recordRun: (run: RunRecord) => Promise<void>;
+  readonly raiseAlert: (alert: AlertInput) => Promise<boolean>;
+  readonly log: Logger;
+  /** Lock time per job; the worker renews it while the job runs. */
+  readonly lockDurationMs?: number;
+}
+
+/** Longest pause after consecutive 429 answers that carried no Retry-After. */
+const MAX_RATE_LIMIT_PAUSE_MS = 60_000;
+
+/**
+ * Runs jobs of one account's queue. This is the one adapter between our errors and BullMQ:
+ * a 429 sends the job back to wait without using an attempt, an unusable token or a block
+ * pauses the queue and raises one alert, a permanent error fails the job at once, and
+ * anything else is retried with backoff until the attempt limit.
+ */
+export class IngestWorker {
+  readonly worker: Worker;
+  private readonly queue: Queue;
+  private consecutiveRateLimits = 0;
+  private pausedUntil = 0;
+
+  constructor(private readonly options: IngestWorkerOptions) {
+    this.queue = new Queue(options.queueName, { connection: options.connection, prefix: options.prefix });
+    this.worker = new Worker(options.queueName, (job, token) => this.process(job, token), {
+      connection: options.connection.duplicate(),
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      autorun: false,
+      settings: { backoffStrategy: (attemptsMade: number) => retryDelayMs(attemptsMade) },
+    });
+    this.worker.on('error', (error) => options.log.error({ err: error }, 'worker connection error'));
+    this.worker.on('stalled', (jobId) => options.log.warn({ jobId }, 'job stalled; BullMQ hands it to another worker'));
+  }
+
+  /** Starts taking jobs; resolves when the worker stops. */
+  run(): Promise<void> {
+    return this.worker.run();
+  }
+
+  /** Stops taking jobs, waits for running ones to finish, and closes the connections. */
+  async close(): Promise<void> {
+    await this.worker.close();
+    await this.queue.close();
+  }
+
+  private async process(job: Job, token: string | undefined): Promise<JobSummary> {
+    const startedAt = new Date();
+    const attempt = job.attemptsMade + 1;
+    const log = this.options.log.child({ jobId: job.id, job: job.name, attempt });
+    const handler = this.options.handlers[job.name] as JobHandler<unknown> | undefined;
+    const base = { jobId: job.id ?? '', jobName: job.name, queue: this.options.queueName, account: this.options.account, attempt, inputs: job.data, startedAt };
+    if (!handler) throw new UnrecoverableError(`no handler for job name ${JSON.stringify(job.name)}; is the worker older than the producer?`);
+
+    let payload: unknown;
+    try {
+      payload = handler.parse(job.data);
+    } catch (error) {
+      await this.options.recordRun({ ...base, finishedAt: new Date(), requestsMade: 0, rowsWritten: 0, outcome: 'failed', ...errorFields(error) });
+      log.error({ err: error }, 'job payload is invalid; failing without retries');
+      throw new UnrecoverableError(`invalid payload: ${(error as Error).message}`);
+    }
+
+    log.debug('job started');
+    try {
+      const summary = await handler.run(payload, log);
+      this.consecutiveRateLimits = 0;
+      const finishedAt = new Date();
+      await this.options.recordRun({ ...base, finishedAt, requestsMade: summary.requestsMade, rowsWritten: summary.rowsWritten, outcome: 'completed' });
+      log.info({ durationMs: finishedAt.getTime() - startedAt.getTime(), requests: summary.requestsMade, rows: summary.rowsWritten, state: summary.state, detail: summary.detail }, 'job completed');
+      return summary;
+    } catch (error) {
+      return this.handleFailure(job, token, handler, payload, error, base, log);
+    }
+  }
+
+  private async handleFailure(
+    job: Job,
+    _token: string | undefined,
+    handler: JobHandler<unknown>,
+    payload: unknown,
+    error: unknown,
+    base: Omit<RunRecord, 'finishedAt' | 'requestsMade' | 'rowsWritten' | 'outcome'>,
+    log: Logger,
+  ): Promise<never> {
+    const action = classifyFailure(error);
+    const finished = { ...base, finishedAt: new Date(), requestsMade: error instanceof UpstoxError ? 1 : 0, rowsWritten: 0, ...errorFields(error) };
+    switch (action.kind) {
+      case 'wait-for-budget': {
+        this.consecutiveRateLimits++;
+        const waitMs = action.waitMs ?? Math.min(MAX_RATE_LIMIT_PAUSE_MS, 1_000 * 2 ** (this.consecutiveRateLimits - 1));
+        await this.options.recordRun({ ...finished, outcome: 'deferred' });
+        if (Date.now() >= this.pausedUntil) log.warn({ waitMs }, 'Upstox answered 429; pausing this account and sending the job back to wait');
+        this.pausedUntil = Date.now() + waitMs;
+        await this.queue.rateLimit(waitMs);
+        throw Worker.RateLimitError();
+      }
+      case 'pause-account': {
+        const raised = await this.options.raiseAlert({
+          account: this.options.account,
+          kind: action.alertKind,
+          message: (error as Error).message,
+          details: error instanceof UpstoxError ? error.toJSON() : {},
+        });
+        await this.queue.pause();
+        await this.options.recordRun({ ...finished, outcome: 'deferred' });
+        if (raised) log.error({ err: error, alert: action.alertKind }, 'account paused: no Upstox request is sent until an operator runs "upstox-ingest resume"');
+        throw Worker.RateLimitError();
+      }
+      case 'give-up': {
+        await handler.giveUp(payload, error, log);
+        await this.options.recordRun({ ...finished, outcome: 'failed' });
+        log.error({ err: error }, 'job failed permanently; not retried');
+        throw new UnrecoverableError((error as Error).message);
+      }
+      case 'retry': {
+        const attempts = job.opts.attempts ?? 1;
+        const last = job.attemptsMade + 1 >= attempts;
+        if (last) await handler.giveUp(payload, error, log);
+        await this.options.recordRun({ ...finished, outcome: last ? 'failed' : 'retrying' });
+        if (last) log.error({ err: error }, `job failed after ${attempts} attempts`);
+        else log.warn({ err: error }, 'job failed; retrying with backoff');
+        throw error;
+      }
+    }
+  }
+}
+
+function errorFields(error: unknown): Pick<RunRecord, 'errorCode' | 'errorMessage' | 'error'> {
+  if (error instanceof UpstoxError) return { errorCode: error.upstoxCode ?? error.code, errorMessage: error.message, error: error.toJSON() };
+  const e = error as { code?: unknown; message?: unknown; name?: unknown };
+  return {
+    errorCode: typeof e.code === 'string' ? e.code : undefined,
+    errorMessage: typeof e.message === 'string' ? e.message : String(error),
+    error: { name: e.name, message: e.message, code: e.code },
+  };
+}
