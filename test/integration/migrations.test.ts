@@ -1,0 +1,68 @@
+import { mkdtemp, mkdir, writeFile, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate, splitStatements } from '../../src/migrate/migrate.js';
+import { createTestContext, MIGRATIONS_DIR, type TestContext } from '../support/test-context.js';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(async () => {
+  await ctx.cleanup();
+});
+
+describe('migrations', () => {
+  it('applies nothing the second time', async () => {
+    const result = await migrate({ pool: ctx.pool, questdb: ctx.questdb, tablePrefix: ctx.config.questdb.tablePrefix, migrationsDir: MIGRATIONS_DIR, log: ctx.log });
+    expect(result.applied).toEqual([]);
+  });
+
+  it('records every file in the ledger', async () => {
+    const result = await ctx.pool.query<{ target: string; name: string }>('SELECT target, name FROM schema_migrations ORDER BY target, version');
+    expect(result.rows.map((r) => `${r.target}/${r.name}`)).toEqual([
+      '0001_pipeline.sql', '0002_candle_ledger.sql',
+    ].map((n) => `postgres/${n}`).concat([`questdb:${ctx.config.questdb.tablePrefix}/0001_candles.sql`]));
+  });
+
+  it('creates candle tables with deduplication', async () => {
+    const result = await ctx.questdb.exec(`SELECT table_name, dedup, walEnabled FROM tables() WHERE table_name LIKE '${ctx.config.questdb.tablePrefix}%' ORDER BY table_name`);
+    expect(result.dataset).toEqual([
+      [`${ctx.config.questdb.tablePrefix}candles_daily`, true, true],
+      [`${ctx.config.questdb.tablePrefix}candles_intraday`, true, true],
+    ]);
+  });
+
+  it('refuses a migration edited after it was applied', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
+    await cp(MIGRATIONS_DIR, dir, { recursive: true });
+    await writeFile(join(dir, 'postgres', '0001_pipeline.sql'), '-- edited\nSELECT 1;\n');
+    await expect(migrate({ pool: ctx.pool, questdb: ctx.questdb, tablePrefix: ctx.config.questdb.tablePrefix, migrationsDir: dir, log: ctx.log })).rejects.toThrow(/changed after it was applied/);
+  });
+
+  it('refuses a badly named file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
+    await mkdir(join(dir, 'postgres'));
+    await mkdir(join(dir, 'questdb'));
+    await writeFile(join(dir, 'postgres', 'add-table.sql'), 'SELECT 1;');
+    await expect(migrate({ pool: ctx.pool, questdb: ctx.questdb, tablePrefix: ctx.config.questdb.tablePrefix, migrationsDir: dir, log: ctx.log })).rejects.toThrow(/must be named NNNN_lower_snake_case.sql/);
+  });
+
+  it('runs two migrators at once without applying twice', async () => {
+    const other = await createTestContext();
+    try {
+      const options = { pool: other.pool, questdb: other.questdb, tablePrefix: `${other.config.questdb.tablePrefix}x_`, migrationsDir: MIGRATIONS_DIR, log: other.log };
+      const results = await Promise.all([migrate(options), migrate(options)]);
+      expect(results.map((r) => r.applied.length).sort()).toEqual([0, 1]);
+    } finally {
+      await other.questdb.exec(`DROP TABLE IF EXISTS ${other.config.questdb.tablePrefix}x_candles_intraday`);
+      await other.questdb.exec(`DROP TABLE IF EXISTS ${other.config.questdb.tablePrefix}x_candles_daily`);
+      await other.cleanup();
+    }
+  });
+
+  it('splits SQL at line-ending semicolons and drops comments', () => {
+    expect(splitStatements('-- note; not a statement\nCREATE TABLE a (x INT);\nCREATE TABLE b (y INT);\n')).toEqual(['CREATE TABLE a (x INT)', 'CREATE TABLE b (y INT)']);
+  });
+});
