@@ -67,7 +67,7 @@ export class UpstoxHttp {
     const token = options.token;
     const userAgent = options.userAgent ?? 'upstox-ingest/0.1 (+https://github.com/upstox-ingest)';
     this.headers = () => ({ authorization: `Bearer ${token}`, accept: 'application/json', 'user-agent': userAgent });
-    this.scrub = (text) => (token.length > 0 ? text.split(token).join('[redacted]') : text);
+    this.scrub = (text) => (token.length > 0 && text.includes(token) ? text.split(token).join('[redacted]') : text);
     this.dispatcher = new Agent({
       connections: 16,
       headersTimeout: options.requestTimeoutMs,
@@ -91,7 +91,9 @@ export class UpstoxHttp {
         headers: this.headers(),
         signal: AbortSignal.timeout(this.requestTimeoutMs),
       });
-      text = await this.readBody(response, requestPath);
+      // A body that echoes the token (a proxy error page, a debugging server) must not carry
+      // it into errors, logs or the quarantine table.
+      text = this.scrub(await this.readBody(response, requestPath));
     } catch (error) {
       throw this.transportError(error, requestPath);
     }
@@ -185,7 +187,7 @@ export class UpstoxHttp {
   }
 
   private snippet(text: string): string {
-    const flat = this.scrub(text).replace(/\s+/g, ' ').trim();
+    const flat = text.replace(/\s+/g, ' ').trim();
     return flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS)}…` : flat;
   }
 }
