@@ -31,6 +31,8 @@ function daysInMonth(year: number, month: number): number {
  * the host's time zone.
  */
 export function parseInstant(value: string): number {
+  const fast = parseIstSeconds(value);
+  if (fast !== undefined) return fast;
   const match = ISO_INSTANT.exec(value);
   if (!match || !isIsoDate(match[1]!)) {
     throw new RangeError(`invalid timestamp ${JSON.stringify(value)}: expected ISO 8601 with an offset, such as 2024-03-28T09:15:00+05:30`);
@@ -38,6 +40,33 @@ export function parseInstant(value: string): number {
   // The pattern has already fixed the format and checked every field, so Date.parse reads
   // the offset from the string and never falls back to the host's time zone.
   return Date.parse(value);
+}
+
+// Upstox stamps every candle as `YYYY-MM-DDTHH:MM:SS+05:30`. Reading that one layout by
+// character codes is several times faster than the regular expression and Date.parse, which
+// matters when a backfill normalises millions of candles. Anything else takes the general path.
+function parseIstSeconds(value: string): number | undefined {
+  if (value.length !== 25 || value.charCodeAt(10) !== 84 || !value.endsWith('+05:30')) return undefined;
+  if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45 || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58) return undefined;
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 2);
+  const day = digits(value, 8, 2);
+  const hour = digits(value, 11, 2);
+  const minute = digits(value, 14, 2);
+  const second = digits(value, 17, 2);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second) - IST_OFFSET_MS;
+}
+
+/** Reads `length` decimal digits at `start`; returns -1 when one is not a digit. */
+function digits(value: string, start: number, length: number): number {
+  let n = 0;
+  for (let i = start; i < start + length; i++) {
+    const code = value.charCodeAt(i) - 48;
+    if (code < 0 || code > 9) return -1;
+    n = n * 10 + code;
+  }
+  return n;
 }
 
 /** Returns the IST calendar date of an instant. */

@@ -124,6 +124,24 @@ describe('QuestDB candle writes', () => {
     await migrate({ pool: ctx.pool, questdb: ctx.questdb, tablePrefix: prefix, migrationsDir: MIGRATIONS_DIR, log: ctx.log });
     const state = await ctx.questdb.exec(`SELECT dedup FROM tables() WHERE table_name = '${table}'`);
     expect([before, await oldStore.count('candles_intraday'), state.dataset[0]?.[0]]).toEqual([750, 375, true]);
+  });
+
+  it('stores every row after the rewrite once verification and retries run', async () => {
+    // QuestDB may drop the first ILP writes to a re-created table name (issue #5803); the
+    // job's verify-then-retry loop must end with every row stored either way.
+    const prefix = `${ctx.config.questdb.tablePrefix}old_`;
+    const oldStore = new QuestDbCandleStore({ http: ctx.questdb, senders: new SenderPool(ctx.config.questdb), tablePrefix: prefix });
+    const days = ['2024-04-01', '2024-04-02', '2024-04-03'];
+    for (const date of days) {
+      const rows = day(date, 375);
+      for (let attempt = 1; ; attempt++) {
+        await oldStore.write('candles_intraday', rows);
+        const verified = await oldStore.verify('candles_intraday', rows).then(() => true, () => false);
+        if (verified) break;
+        if (attempt === 3) throw new Error(`rows of ${date} still missing after ${attempt} attempts`);
+      }
+    }
+    expect(await oldStore.count('candles_intraday')).toBe(375 * 4);
     await ctx.questdb.exec(`DROP TABLE IF EXISTS ${prefix}candles_daily`);
   });
 

@@ -30,6 +30,23 @@ describe('IST time', () => {
     expect(() => parseInstant('2024-02-30T09:15:00+05:30')).toThrow();
   });
 
+  it('rejects hour 24', () => {
+    expect(() => parseInstant('2024-03-28T24:00:00+05:30')).toThrow();
+  });
+
+  it('reads the Upstox layout exactly as Date.parse does', () => {
+    const mismatches: string[] = [];
+    for (let ms = Date.UTC(1999, 11, 31); ms < Date.UTC(2030, 0, 1); ms += 7_919_000_123) {
+      const stamp = formatIst(ms - (ms % 1000));
+      if (parseInstant(stamp) !== Date.parse(stamp)) mismatches.push(stamp);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('accepts other offsets through the general path', () => {
+    expect(parseInstant('2024-03-28T03:45:00.123Z')).toBe(Date.UTC(2024, 2, 28, 3, 45, 0, 123));
+  });
+
   it('returns minutes after IST midnight', () => {
     expect(istMinuteOfDay(parseInstant('2024-03-28T09:15:00+05:30'))).toBe(555);
   });

@@ -113,7 +113,7 @@ async function appendCandle(sender: Sender, table: string, row: CandleRow): Prom
     .symbol('instrument_key', row.instrumentKey)
     .symbol('interval', row.interval)
     .symbol('source', row.source)
-    .timestampColumn('trade_date', utcMidnight(row.tradeDate), 'ms')
+    .timestampColumn('trade_date', tradeDateMs(row.tradeDate), 'ms')
     .floatColumn('open', row.open)
     .floatColumn('high', row.high)
     .floatColumn('low', row.low)
@@ -124,6 +124,20 @@ async function appendCandle(sender: Sender, table: string, row: CandleRow): Prom
   // With auto-flush off, `at` only appends to the buffer; it is awaited so that a rejected
   // row surfaces here instead of as an unhandled rejection.
   await sender.at(row.tsMs * 1000, 'us');
+}
+
+// Parsing the same few trading dates for every row is measurable in bulk loads, so each
+// date is parsed once. The cache is cleared when it grows past a few years of dates.
+const tradeDateCache = new Map<string, number>();
+
+function tradeDateMs(date: string): number {
+  let ms = tradeDateCache.get(date);
+  if (ms === undefined) {
+    if (tradeDateCache.size > 10_000) tradeDateCache.clear();
+    ms = utcMidnight(date);
+    tradeDateCache.set(date, ms);
+  }
+  return ms;
 }
 
 function checkRow(row: CandleRow): void {
