@@ -22,7 +22,7 @@ export interface DemoResult {
   readonly stored: readonly { table: string; interval: string; rows: number }[];
   /** Rows the exchange calendar implies per interval label. */
   readonly expected: ReadonlyMap<string, number>;
-  readonly backfills: readonly BackfillProgress[];
+  readonly backfills: readonly (BackfillProgress & { readonly requestsQueued: number })[];
 }
 
 /**
@@ -46,7 +46,7 @@ export async function runDemo(baseConfig: Config, log: Logger, print: (line: str
 
   const worker = await startIngestWorker(config, log);
   const context = openContext(config);
-  const backfills: BackfillProgress[] = [];
+  const backfills: (BackfillProgress & { requestsQueued: number })[] = [];
   try {
     for (const backfill of plan.backfills) {
       const started = await startCandleBackfill(context.pool, context.producer, {
@@ -60,7 +60,7 @@ export async function runDemo(baseConfig: Config, log: Logger, print: (line: str
       });
       print(`backfill ${started.backfillId}: ${backfill.interval} ${backfill.unit} ${backfill.from}..${backfill.to} for ${plan.watchlist.length} instruments: ${started.enqueued} request(s) queued, ${started.alreadySettled} already stored`);
       const progress = await waitForBackfill(context.pool, started.backfillId, { timeoutMs: 600_000 });
-      backfills.push(progress);
+      backfills.push({ ...progress, requestsQueued: started.enqueued });
     }
 
     const stored: { table: string; interval: string; rows: number }[] = [];

@@ -34,13 +34,16 @@ const MAX_RATE_LIMIT_PAUSE_MS = 60_000;
 export class IngestWorker {
   readonly worker: Worker;
   private readonly queue: Queue;
+  // BullMQ does not close a connection it was given, so the worker's own copy is closed here.
+  private readonly workerConnection: Redis;
   private consecutiveRateLimits = 0;
   private pausedUntil = 0;
 
   constructor(private readonly options: IngestWorkerOptions) {
     this.queue = new Queue(options.queueName, { connection: options.connection, prefix: options.prefix });
+    this.workerConnection = options.connection.duplicate();
     this.worker = new Worker(options.queueName, (job, token) => this.process(job, token), {
-      connection: options.connection.duplicate(),
+      connection: this.workerConnection,
       prefix: options.prefix,
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs ?? 30_000,
@@ -60,6 +63,7 @@ export class IngestWorker {
   async close(): Promise<void> {
     await this.worker.close();
     await this.queue.close();
+    this.workerConnection.disconnect();
   }
 
   private async process(job: Job, token: string | undefined): Promise<JobSummary> {
