@@ -35,11 +35,15 @@ export async function migrate(options: MigrateOptions): Promise<{ applied: strin
       applied.push(`postgres/${file.name}`);
       options.log.info({ migration: file.name }, 'applied Postgres migration');
     }
+    // QuestDB DDL is idempotent and runs in full every time: the ledger lives in Postgres,
+    // so a QuestDB whose data was lost (a new container, a wiped volume) gets its tables back.
     const questTarget = `questdb:${options.tablePrefix}`;
-    for (const file of await pending(ledger, questTarget, join(options.migrationsDir, 'questdb'))) {
+    const newQuestFiles = new Set((await pending(ledger, questTarget, join(options.migrationsDir, 'questdb'))).map((f) => f.version));
+    for (const file of await readMigrations(join(options.migrationsDir, 'questdb'))) {
       for (const statement of splitStatements(file.sql.replaceAll('${prefix}', options.tablePrefix))) {
         await options.questdb.exec(statement);
       }
+      if (!newQuestFiles.has(file.version)) continue;
       await ledger.record(questTarget, file);
       applied.push(`questdb/${file.name}`);
       options.log.info({ migration: file.name, tablePrefix: options.tablePrefix }, 'applied QuestDB migration');

@@ -66,3 +66,18 @@ describe('migrations', () => {
     expect(splitStatements('-- note; not a statement\nCREATE TABLE a (x INT);\nCREATE TABLE b (y INT);\n')).toEqual(['CREATE TABLE a (x INT)', 'CREATE TABLE b (y INT)']);
   });
 });
+
+describe('migrations after QuestDB lost its data', () => {
+  it('creates the candle tables again', async () => {
+    const ctx2 = await createTestContext();
+    try {
+      const prefix = ctx2.config.questdb.tablePrefix;
+      await ctx2.questdb.exec(`DROP TABLE ${prefix}candles_intraday`);
+      await migrate({ pool: ctx2.pool, questdb: ctx2.questdb, tablePrefix: prefix, migrationsDir: MIGRATIONS_DIR, log: ctx2.log });
+      const result = await ctx2.questdb.exec(`SELECT dedup FROM tables() WHERE table_name = '${prefix}candles_intraday'`);
+      expect(result.dataset).toEqual([[true]]);
+    } finally {
+      await ctx2.cleanup();
+    }
+  });
+});
