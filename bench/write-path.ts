@@ -2,10 +2,10 @@
 // path (normaliseCandles + QuestDbCandleStore.write) against the raw @questdb/nodejs-client
 // writing the same rows to an identical table of the same QuestDB, in the same run.
 //
-// Workload: the real INFY 1-minute session of 2025-02-07 (375 bars, data/recorded/),
-// replicated over 20 trading days per chunk and one instrument key per chunk, so each chunk
-// is what one backfill request for a month of 1-minute bars returns (7,500 rows). Both paths
-// flush once per chunk. Runs alternate between the two paths; the medians are compared.
+// Workload: the real INFY 1-minute session of 2025-02-07 (375 bars, data/recorded/). Each
+// chunk repeats it over 20 trading days under its own instrument key, which is what one
+// backfill request for a month of 1-minute bars returns (7,500 rows). Both paths flush once
+// per chunk. Runs alternate between the two paths; the medians are compared.
 //
 // Usage: npx tsx bench/write-path.ts [--rows 1000000] [--runs 5] [--verify]
 import { readFileSync } from 'node:fs';
@@ -81,8 +81,8 @@ async function main(): Promise<void> {
   console.log(`QuestDB ${String(version)}; Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model}; ${Math.round(totalmem() / 2 ** 30)} GiB`);
   console.log(`${chunks.length} chunks × ${chunks[0]!.candles.length} rows = ${totalRows} rows per run, ${options.runs} runs per path${options.verify ? ', with verification' : ''}`);
 
-  // Tables are created once and truncated between runs. Dropping and re-creating them would
-  // lose the first ILP writes after each re-creation (QuestDB issue #5803, seen on 9.3.4).
+  // Tables are created once and truncated between runs. QuestDB 9.3.4 loses the first ILP
+  // writes to a table that was dropped and re-created (github.com/questdb/questdb/issues/5803).
   for (const prefix of Object.values(prefixes)) {
     await migrate({ pool, questdb, tablePrefix: prefix, migrationsDir: join(ROOT, 'migrations'), log: silentLogger() });
   }

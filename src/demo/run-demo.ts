@@ -15,7 +15,7 @@ export const DEMO_PLAN_PATH = join(PROJECT_ROOT, 'config', 'demo.yaml');
 const SIMULATOR_TOKEN = 'demo-simulator-token';
 
 export interface DemoResult {
-  /** Where the data came from: the simulator's address, or the configured API host. */
+  /** The API base URL the demo read: the simulator's address, or the configured host. */
   readonly apiBaseUrl: string;
   readonly usedSimulator: boolean;
   /** Stored candle rows per table and interval label. */

@@ -22,13 +22,13 @@ export interface IngestWorkerOptions {
   readonly lockDurationMs?: number;
 }
 
-/** Longest pause after consecutive 429 answers that carried no Retry-After. */
+/** Longest pause after consecutive 429 responses that carried no Retry-After header. */
 const MAX_RATE_LIMIT_PAUSE_MS = 60_000;
 
 /**
- * Runs jobs of one account's queue. This is the one adapter between our errors and BullMQ:
- * a 429 sends the job back to wait without using an attempt, an unusable token or a block
- * pauses the queue and raises one alert, a permanent error fails the job at once, and
+ * Runs jobs of one account's queue. It is the one adapter between our errors and BullMQ.
+ * A 429 sends the job back to wait without using an attempt. An unusable token or a block
+ * pauses the queue and raises one alert. A permanent error fails the job at once, and
  * anything else is retried with backoff until the attempt limit.
  */
 export class IngestWorker {
@@ -112,7 +112,7 @@ export class IngestWorker {
         this.consecutiveRateLimits++;
         const waitMs = action.waitMs ?? Math.min(MAX_RATE_LIMIT_PAUSE_MS, 1_000 * 2 ** (this.consecutiveRateLimits - 1));
         await this.options.recordRun({ ...finished, outcome: 'deferred' });
-        if (Date.now() >= this.pausedUntil) log.warn({ waitMs }, 'Upstox answered 429; pausing this account and sending the job back to wait');
+        if (Date.now() >= this.pausedUntil) log.warn({ waitMs }, 'Upstox returned 429; pausing this account and sending the job back to wait');
         this.pausedUntil = Date.now() + waitMs;
         await this.queue.rateLimit(waitMs);
         throw Worker.RateLimitError();

@@ -144,7 +144,9 @@ export class UpstoxHttp {
         // A success status carrying the error envelope: classify it by its error code.
         throw this.httpError(400, parsed.value.errors, snippet, path, undefined);
       }
-      const what = looksLikeHtml(text, contentType) ? 'an HTML page' : parsed.ok ? 'JSON without the success envelope' : 'a body that is not valid JSON (truncated or malformed)';
+      let what = 'a body that is not valid JSON (truncated or malformed)';
+      if (looksLikeHtml(text, contentType)) what = 'an HTML page';
+      else if (parsed.ok) what = 'JSON without the success envelope';
       throw new UpstoxUnexpectedBodyError(`GET ${path} returned HTTP ${status} with ${what}: ${snippet}`, { path, status, bodySnippet: snippet });
     }
     const entries = parsed.ok && isErrorEnvelope(parsed.value) ? parsed.value.errors : [];

@@ -232,7 +232,7 @@ describe('candle job: backfill plans', () => {
   it('sends exactly three requests per instrument for a 1-minute quarter', async () => {
     const keys = ['NSE_EQ|INE000K01011', 'NSE_EQ|INE000L01011'];
     const quarter = planCandleBackfill({ account: 'main', instrumentKeys: keys, unit: 'minutes', interval: 1, fromDate: '2024-01-01', toDate: '2024-03-31', today: '2026-12-04' });
-    // Answer each request with one bar on its from_date, so no empty answer causes a second request.
+    // Return one bar on each request's from_date, so no empty response causes a second request.
     server.route((request) => {
       const fromDate = request.url.split('/').at(-1);
       return { status: 200, body: candleBody([[`${fromDate}T09:15:00+05:30`, 100, 101, 99, 100.5, 10, 0]]) };

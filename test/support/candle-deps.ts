@@ -9,7 +9,7 @@ import { SenderPool } from '../../src/stores/questdb/sender-pool.js';
 import type { UpstoxApi } from '../../src/upstox/client.js';
 import type { TestContext } from './test-context.js';
 
-/** The candle job's dependencies over the real stores of a test context. */
+/** Builds the candle job's dependencies over the real stores of a test context. */
 export function realCandleDeps(ctx: TestContext, api: UpstoxApi): CandleJobDeps & { store: QuestDbCandleStore; close(): Promise<void> } {
   const senders = new SenderPool(ctx.config.questdb);
   const store = new QuestDbCandleStore({ http: ctx.questdb, senders, tablePrefix: ctx.config.questdb.tablePrefix });

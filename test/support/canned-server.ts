@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** One canned answer of the local test server. */
+/** One canned response of the local test server. */
 export interface CannedResponse {
   readonly status: number;
   readonly body: string;
@@ -9,7 +9,7 @@ export interface CannedResponse {
   readonly headers?: Record<string, string>;
   /** Declare a longer body than sent, then close the socket mid-body. */
   readonly cutShort?: boolean;
-  /** Wait this long before answering. */
+  /** Delay before sending the response, in milliseconds. */
   readonly delayMs?: number;
 }
 
@@ -19,7 +19,7 @@ export interface RecordedRequest {
   readonly headers: IncomingMessage['headers'];
 }
 
-/** A local HTTP server on 127.0.0.1 that answers from a queue or a routing function, and records requests. */
+/** A local HTTP server on 127.0.0.1 that responds from a queue or a routing function, and records requests. */
 export class CannedServer {
   readonly requests: RecordedRequest[] = [];
   private queue: CannedResponse[] = [];

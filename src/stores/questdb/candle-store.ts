@@ -40,9 +40,9 @@ export class QuestDbCandleStore {
   }
 
   /**
-   * Writes rows and awaits every flush. A failed flush throws: the client has already taken
-   * those rows out of its buffer, so the caller must rebuild and resend them (the job does,
-   * by running again; the deduplication keys make the resend harmless).
+   * Writes rows and awaits every flush. A failed flush throws, and the client has already
+   * taken those rows out of its buffer. The caller rebuilds and resends them by running the
+   * job again, which the deduplication keys make harmless.
    */
   async write(kind: CandleTableKind, rows: readonly CandleRow[]): Promise<void> {
     for (const row of rows) checkRow(row);

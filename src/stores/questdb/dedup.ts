@@ -13,8 +13,9 @@ export async function dedupState(http: QuestDbHttp, table: string): Promise<{ ex
  * would keep the duplicates already stored, so the table is copied into a new table with the
  * keys enabled (the copy goes through deduplication), the copy's row count is checked against
  * the number of distinct keys, and the copy replaces the original.
- * NOTE: QuestDB (issue #5803, seen on 9.3.4) acknowledges and then drops the first ILP
- * writes to a table name that was dropped and re-created, which the rename here amounts to.
+ * NOTE: QuestDB 9.3.4 acknowledges and then drops the first ILP writes to a table name
+ * that was dropped and re-created, which the rename here amounts to
+ * (github.com/questdb/questdb/issues/5803).
  * The candle store's post-write count check catches that loss, and the job's retry resends.
  */
 export async function rewriteWithDedup(http: QuestDbHttp, table: string, keys: readonly string[]): Promise<{ before: number; after: number }> {
