@@ -77,8 +77,8 @@ async function main(): Promise<void> {
 
   const chunks = buildChunks(options.rows);
   const totalRows = chunks.reduce((n, c) => n + c.candles.length, 0);
-  const version = (await questdb.exec('SELECT version()')).dataset[0]?.[0];
-  console.log(`QuestDB ${String(version)}; Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model}; ${Math.round(totalmem() / 2 ** 30)} GiB`);
+  const version = String((await questdb.exec('SELECT build()')).dataset[0]?.[0] ?? '').replace('Build Information: ', '');
+  console.log(`${version}; Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model}; ${Math.round(totalmem() / 2 ** 30)} GiB`);
   console.log(`${chunks.length} chunks × ${chunks[0]!.candles.length} rows = ${totalRows} rows per run, ${options.runs} runs per path${options.verify ? ', with verification' : ''}`);
 
   // Tables are created once and truncated between runs. QuestDB 9.3.4 loses the first ILP
