@@ -7,7 +7,7 @@ const owners = [
   { name: 'undici', allowed: ['src/upstox/**', 'src/simulator/**'] },
   { name: 'pg', allowed: ['src/stores/postgres/**'] },
   { name: '@questdb/nodejs-client', allowed: ['src/stores/questdb/**'] },
-  { name: 'ioredis', allowed: ['src/queue/**', 'workers/**'] },
+  { name: 'ioredis', allowed: ['src/queue/**', 'src/rate-budget/**', 'workers/**'] },
 ];
 
 export default tseslint.config(

@@ -3,9 +3,11 @@ import { StaticNseCalendar } from '../src/calendar/trading-calendar.js';
 import { requireToken, type Config } from '../src/config/env.js';
 import type { Logger } from '../src/log/logger.js';
 import { IngestWorker } from '../src/queue/ingest-worker.js';
-import type { JobHandler } from '../src/queue/job-handler.js';
-import { ingestQueueName } from '../src/queue/names.js';
+import type { JobContext, JobHandler } from '../src/queue/job-handler.js';
+import { PRIORITY_CLASSES } from '../src/queue/names.js';
+import { JobProducer } from '../src/queue/producer.js';
 import { createRedis } from '../src/queue/redis.js';
+import { createRateBudget } from '../src/rate-budget/from-config.js';
 import { raiseAlert } from '../src/stores/postgres/alerts.js';
 import { extendCoverage } from '../src/stores/postgres/candle-coverage.js';
 import { settleChunk } from '../src/stores/postgres/chunk-ledger.js';
@@ -15,17 +17,18 @@ import { recordRun } from '../src/stores/postgres/run-history.js';
 import { QuestDbCandleStore } from '../src/stores/questdb/candle-store.js';
 import { QuestDbHttp } from '../src/stores/questdb/questdb-http.js';
 import { SenderPool } from '../src/stores/questdb/sender-pool.js';
-import { createUpstoxClient } from '../src/upstox/client.js';
+import { UpstoxClient } from '../src/upstox/client.js';
 
 export interface RunningIngestWorker {
-  readonly worker: IngestWorker;
-  /** Finishes running jobs, then closes the queue, the QuestDB senders, the Postgres pool and the HTTP client. */
+  readonly workers: readonly IngestWorker[];
+  /** Finishes running jobs, then closes the queues, the QuestDB senders, the Postgres pool and the HTTP client. */
   close(): Promise<void>;
 }
 
 /**
- * Wires one ingest worker process: the Upstox client, the stores and the job handlers, around
- * a BullMQ worker on the configured account's queue. Returns once the worker is taking jobs.
+ * Wires one ingest worker process for the configured account: the Upstox client behind the
+ * shared rate budget, the stores and the job handlers, and one BullMQ worker per priority
+ * class. Returns once every worker is taking jobs.
  */
 export async function startIngestWorker(config: Config, log: Logger): Promise<RunningIngestWorker> {
   const token = requireToken(config);
@@ -33,50 +36,60 @@ export async function startIngestWorker(config: Config, log: Logger): Promise<Ru
   const pool = createPostgresPool(config.postgres.url, { applicationName: 'upstox-ingest worker' });
   const questdb = new QuestDbHttp(config.questdb);
   const senders = new SenderPool(config.questdb);
-  const api = createUpstoxClient({ baseUrl: config.upstox.baseUrl, token, requestTimeoutMs: config.upstox.requestTimeoutMs });
+  const client = new UpstoxClient({ baseUrl: config.upstox.baseUrl, token, requestTimeoutMs: config.upstox.requestTimeoutMs });
   const redis = createRedis(config.redis.url, `upstox-ingest worker ${account}`);
+  const budget = createRateBudget(config, redis);
+  const control = new JobProducer(redis, config.redis.queuePrefix, account, config.worker.attempts);
+  const store = new QuestDbCandleStore({ http: questdb, senders, tablePrefix: config.questdb.tablePrefix });
+  const calendar = new StaticNseCalendar();
 
-  const candleDeps = (jobLog: Logger): CandleJobDeps => ({
-    api,
-    store: new QuestDbCandleStore({ http: questdb, senders, tablePrefix: config.questdb.tablePrefix }),
+  const candleDeps = (context: JobContext): CandleJobDeps => ({
+    api: client.api({ acquire: (api) => budget.take(api, context.priority) }),
+    store,
     ledger: {
       settleChunk: (chunkId, outcome) => settleChunk(pool, chunkId, outcome),
       extendCoverage: (key, interval, first, last) => extendCoverage(pool, key, interval, first, last),
     },
     alerts: { raise: (alert) => raiseAlert(pool, alert) },
     quarantine: { keep: (input) => quarantineBody(pool, input) },
-    calendar: new StaticNseCalendar(),
-    log: jobLog,
+    calendar,
+    log: context.log,
   });
 
   const candleHandler: JobHandler<CandlePayload> = {
     parse: (data) => candlePayloadSchema.parse(data),
-    run: (payload, jobLog) => runCandleJob(payload, candleDeps(jobLog)),
-    giveUp: (payload, error, jobLog) => giveUpCandleJob(payload, error, candleDeps(jobLog)),
+    run: (payload, context) => runCandleJob(payload, candleDeps(context)),
+    giveUp: (payload, error, context) => giveUpCandleJob(payload, error, candleDeps(context)),
   };
 
-  const worker = new IngestWorker({
-    connection: redis,
-    prefix: config.redis.queuePrefix,
-    queueName: ingestQueueName(account),
-    account,
-    concurrency: config.worker.concurrency,
-    handlers: { [CANDLE_JOB_NAME]: candleHandler as JobHandler<never> },
-    recordRun: (run) => recordRun(pool, run),
-    raiseAlert: (alert) => raiseAlert(pool, alert),
-    log: log.child({ account }),
-  });
-  const running = worker.run();
-  await worker.worker.waitUntilReady();
-  log.info({ account, queue: ingestQueueName(account), concurrency: config.worker.concurrency, api: config.upstox.baseUrl }, 'ingest worker started');
+  const workers = PRIORITY_CLASSES.map(
+    (priority) =>
+      new IngestWorker({
+        connection: redis,
+        prefix: config.redis.queuePrefix,
+        account,
+        priority,
+        concurrency: config.worker.concurrency,
+        handlers: { [CANDLE_JOB_NAME]: candleHandler as JobHandler<never> },
+        budget,
+        recordRun: (run) => recordRun(pool, run),
+        raiseAlert: (alert) => raiseAlert(pool, alert),
+        pauseAccount: () => control.pause(),
+        log: log.child({ account }),
+      }),
+  );
+  const running = workers.map((w) => w.run());
+  await Promise.all(workers.map((w) => w.worker.waitUntilReady()));
+  log.info({ account, queues: workers.map((w) => w.queueName), concurrency: config.worker.concurrency, api: config.upstox.baseUrl }, 'ingest worker started');
 
   return {
-    worker,
+    workers,
     async close() {
-      await worker.close();
-      await running.catch(() => undefined);
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(running.map((r) => r.catch(() => undefined)));
+      await control.close();
       await senders.close();
-      await api.close();
+      await client.close();
       await pool.end();
       redis.disconnect();
       log.info({ account }, 'ingest worker stopped');

@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/env.js';
 import type { Logger } from '../log/logger.js';
 import { migrate } from '../migrate/migrate.js';
-import { ingestQueueName } from '../queue/names.js';
 import { JobProducer } from '../queue/producer.js';
 import { createRedis, type Redis } from '../queue/redis.js';
 import { createPostgresPool, ensureDatabase, type PostgresPool } from '../stores/postgres/pool.js';
@@ -29,7 +28,7 @@ export function openContext(config: Config): CommandContext {
   const pool = createPostgresPool(config.postgres.url, { max: 4, applicationName: 'upstox-ingest cli' });
   const questdb = new QuestDbHttp(config.questdb);
   const redis = createRedis(config.redis.url, 'upstox-ingest cli');
-  const producer = new JobProducer(redis, config.redis.queuePrefix, ingestQueueName(config.upstox.account), config.worker.attempts);
+  const producer = new JobProducer(redis, config.redis.queuePrefix, config.upstox.account, config.worker.attempts);
   return {
     config,
     pool,

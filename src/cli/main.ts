@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/env.js';
 import { registerBackfill } from './commands/backfill.js';
+import { registerBudget } from './commands/budget.js';
 import { registerDemo } from './commands/demo.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSim } from './commands/sim.js';
@@ -18,6 +19,7 @@ registerMigrate(program);
 registerWorker(program);
 registerBackfill(program);
 registerStatus(program);
+registerBudget(program);
 registerSim(program);
 registerDemo(program);
 

@@ -36,6 +36,17 @@ const VARIABLES = {
   WORKER_CONCURRENCY: { schema: positiveInt(256).default(4), example: '4' },
   JOB_ATTEMPTS: { schema: positiveInt(100).default(8), example: '8' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), example: 'info' },
+  RATE_LIMIT_PER_SECOND: { schema: positiveInt(100_000).default(50), example: '50' },
+  RATE_LIMIT_PER_MINUTE: { schema: positiveInt(1_000_000).default(500), example: '500' },
+  RATE_LIMIT_PER_HALF_HOUR: { schema: positiveInt(10_000_000).default(2000), example: '2000' },
+  RATE_WINDOW_SCALE: { schema: z.coerce.number().min(1).max(10_000).default(1), example: '1' },
+  RATE_MARGIN_MS: { schema: z.coerce.number().int().min(0).max(60_000).default(250), example: '250' },
+  RATE_RESERVE_LIVE: { schema: z.coerce.number().min(0).max(0.5).default(0.05), example: '0.05' },
+  RATE_RESERVE_NIGHTLY: { schema: z.coerce.number().min(0).max(0.5).default(0.05), example: '0.05' },
+  RATE_BUDGET_GROUPS: {
+    schema: z.string().regex(/^(\s*[a-z0-9*-]+=[a-z0-9_-]+\s*)?(,\s*[a-z0-9*-]+=[a-z0-9_-]+\s*)*$/).default(''),
+    example: 'historical-candle=candles,intraday-candle=candles',
+  },
 } satisfies Record<string, VariableSpec>;
 
 export type VariableName = keyof typeof VARIABLES;
@@ -57,6 +68,14 @@ export interface Config {
     readonly tablePrefix: string;
   };
   readonly worker: { readonly concurrency: number; readonly attempts: number };
+  readonly rateBudget: {
+    readonly limits: { readonly perSecond: number; readonly perMinute: number; readonly perHalfHour: number };
+    readonly windowScale: number;
+    readonly marginMs: number;
+    readonly reserve: { readonly live: number; readonly nightly: number };
+    /** Such as `historical-candle=candles`; empty gives every API a budget of its own. */
+    readonly groups: string;
+  };
   readonly logLevel: string;
 }
 
@@ -103,6 +122,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tablePrefix: v.QUESTDB_TABLE_PREFIX,
     },
     worker: { concurrency: v.WORKER_CONCURRENCY, attempts: v.JOB_ATTEMPTS },
+    rateBudget: {
+      limits: { perSecond: v.RATE_LIMIT_PER_SECOND, perMinute: v.RATE_LIMIT_PER_MINUTE, perHalfHour: v.RATE_LIMIT_PER_HALF_HOUR },
+      windowScale: v.RATE_WINDOW_SCALE,
+      marginMs: v.RATE_MARGIN_MS,
+      reserve: { live: v.RATE_RESERVE_LIVE, nightly: v.RATE_RESERVE_NIGHTLY },
+      groups: v.RATE_BUDGET_GROUPS,
+    },
     logLevel: v.LOG_LEVEL,
   });
 }
@@ -124,6 +150,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     postgres: { url: hidePassword(config.postgres.url) },
     questdb: { ...config.questdb, password: config.questdb.password ? '(set, hidden)' : '(unset)' },
     worker: config.worker,
+    rateBudget: config.rateBudget,
     logLevel: config.logLevel,
   };
 }

@@ -1,5 +1,6 @@
 import { ZodError } from 'zod';
 import { CandleValidationError } from '../candles/normalise.js';
+import { BudgetExhaustedError } from '../rate-budget/rate-budget.js';
 import { InvalidInstrumentKeyError } from '../upstox/instrument-key.js';
 import {
   UpstoxAuthError,
@@ -13,9 +14,11 @@ import {
 export type FailureAction =
   /** Transient: network, timeout, 5xx, an unexpected body, a store outage. Retried with exponential backoff and jitter. */
   | { readonly kind: 'retry' }
-  /** 429: the job goes back to wait without using an attempt, and the account's work pauses for `waitMs`. */
-  | { readonly kind: 'wait-for-budget'; readonly waitMs: number | undefined }
-  /** The token or the caller is rejected: the account's queue pauses and one alert is raised. */
+  /** Our rate budget has no slot yet: the job goes back to wait for `waitMs`, without using an attempt or sending anything. */
+  | { readonly kind: 'wait-for-budget'; readonly waitMs: number }
+  /** Upstox answered 429: the API's budget pauses, and the job goes back to wait without using an attempt. */
+  | { readonly kind: 'rate-limited'; readonly api: string; readonly retryAfterMs: number | undefined }
+  /** The token or the caller is rejected: the account's queues pause and one alert is raised. */
   | { readonly kind: 'pause-account'; readonly alertKind: 'token_invalid' | 'blocked' }
   /** Permanent: retrying returns the same answer. */
   | { readonly kind: 'give-up' };
@@ -26,7 +29,8 @@ export type FailureAction =
  * bounds the cost of a wrong guess.
  */
 export function classifyFailure(error: unknown): FailureAction {
-  if (error instanceof UpstoxRateLimitError) return { kind: 'wait-for-budget', waitMs: error.retryAfterMs };
+  if (error instanceof BudgetExhaustedError) return { kind: 'wait-for-budget', waitMs: error.waitMs };
+  if (error instanceof UpstoxRateLimitError) return { kind: 'rate-limited', api: error.api, retryAfterMs: error.retryAfterMs };
   if (error instanceof UpstoxAuthError) return { kind: 'pause-account', alertKind: 'token_invalid' };
   if (error instanceof UpstoxBlockedError) return { kind: 'pause-account', alertKind: 'blocked' };
   if (

@@ -2,47 +2,53 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobSummary } from '../../jobs/job-summary.js';
 import type { Logger } from '../log/logger.js';
+import type { PriorityClass, RateBudget } from '../rate-budget/rate-budget.js';
 import type { AlertInput } from '../stores/postgres/alerts.js';
 import type { RunRecord } from '../stores/postgres/run-history.js';
 import { UpstoxError } from '../upstox/errors.js';
 import { classifyFailure, retryDelayMs } from './failure-policy.js';
-import type { JobHandler } from './job-handler.js';
+import type { JobContext, JobHandler } from './job-handler.js';
+import { ingestQueueName, MAX_RATE_LIMIT_DEFERRALS } from './names.js';
 
 export interface IngestWorkerOptions {
   readonly connection: Redis;
   readonly prefix: string;
-  readonly queueName: string;
   readonly account: string;
+  readonly priority: PriorityClass;
   readonly concurrency: number;
   readonly handlers: Readonly<Record<string, JobHandler<never>>>;
+  readonly budget: RateBudget;
   readonly recordRun: (run: RunRecord) => Promise<void>;
   readonly raiseAlert: (alert: AlertInput) => Promise<boolean>;
+  /** Pauses every queue of the account. */
+  readonly pauseAccount: () => Promise<void>;
   readonly log: Logger;
   /** Lock time per job; the worker renews it while the job runs. */
   readonly lockDurationMs?: number;
 }
 
-/** Longest pause after consecutive 429 responses that carried no Retry-After header. */
-const MAX_RATE_LIMIT_PAUSE_MS = 60_000;
+type RunBase = Omit<RunRecord, 'finishedAt' | 'requestsMade' | 'rowsWritten' | 'outcome'>;
 
 /**
- * Runs jobs of one account's queue. It is the one adapter between our errors and BullMQ.
- * A 429 sends the job back to wait without using an attempt. An unusable token or a block
- * pauses the queue and raises one alert. A permanent error fails the job at once, and
- * anything else is retried with backoff until the attempt limit.
+ * Runs the jobs of one account's queue for one priority class. It is the one adapter
+ * between our errors and BullMQ. When the rate budget has no slot, or Upstox answers 429,
+ * the job goes back to wait without using an attempt and the queue stops taking jobs until
+ * the wait is over. An unusable token or a block pauses the account and raises one alert. A
+ * permanent error fails the job at once, and anything else is retried with backoff until the
+ * attempt limit.
  */
 export class IngestWorker {
   readonly worker: Worker;
+  readonly queueName: string;
   private readonly queue: Queue;
   // BullMQ does not close a connection it was given, so the worker's own copy is closed here.
   private readonly workerConnection: Redis;
-  private consecutiveRateLimits = 0;
-  private pausedUntil = 0;
 
   constructor(private readonly options: IngestWorkerOptions) {
-    this.queue = new Queue(options.queueName, { connection: options.connection, prefix: options.prefix });
+    this.queueName = ingestQueueName(options.account, options.priority);
+    this.queue = new Queue(this.queueName, { connection: options.connection, prefix: options.prefix });
     this.workerConnection = options.connection.duplicate();
-    this.worker = new Worker(options.queueName, (job, token) => this.process(job, token), {
+    this.worker = new Worker(this.queueName, (job, token) => this.process(job, token), {
       connection: this.workerConnection,
       prefix: options.prefix,
       concurrency: options.concurrency,
@@ -50,8 +56,8 @@ export class IngestWorker {
       autorun: false,
       settings: { backoffStrategy: (attemptsMade: number) => retryDelayMs(attemptsMade) },
     });
-    this.worker.on('error', (error) => options.log.error({ err: error }, 'worker connection error'));
-    this.worker.on('stalled', (jobId) => options.log.warn({ jobId }, 'job stalled; BullMQ hands it to another worker'));
+    this.worker.on('error', (error) => options.log.error({ err: error, queue: this.queueName }, 'worker connection error'));
+    this.worker.on('stalled', (jobId) => options.log.warn({ jobId, queue: this.queueName }, 'job stalled; BullMQ hands it to another worker'));
   }
 
   /** Starts taking jobs; resolves when the worker stops. */
@@ -66,12 +72,13 @@ export class IngestWorker {
     this.workerConnection.disconnect();
   }
 
-  private async process(job: Job, token: string | undefined): Promise<JobSummary> {
+  private async process(job: Job, _token: string | undefined): Promise<JobSummary> {
     const startedAt = new Date();
     const attempt = job.attemptsMade + 1;
-    const log = this.options.log.child({ jobId: job.id, job: job.name, attempt });
+    const log = this.options.log.child({ jobId: job.id, job: job.name, attempt, priority: this.options.priority });
+    const context: JobContext = { log, priority: this.options.priority };
     const handler = this.options.handlers[job.name] as JobHandler<unknown> | undefined;
-    const base = { jobId: job.id ?? '', jobName: job.name, queue: this.options.queueName, account: this.options.account, attempt, inputs: job.data, startedAt };
+    const base: RunBase = { jobId: job.id ?? '', jobName: job.name, queue: this.queueName, account: this.options.account, attempt, inputs: job.data, startedAt };
     if (!handler) throw new UnrecoverableError(`no handler for job name ${JSON.stringify(job.name)}; is the worker older than the producer?`);
 
     let payload: unknown;
@@ -83,38 +90,41 @@ export class IngestWorker {
       throw new UnrecoverableError(`invalid payload: ${(error as Error).message}`);
     }
 
-    log.debug('job started');
     try {
-      const summary = await handler.run(payload, log);
-      this.consecutiveRateLimits = 0;
+      const summary = await handler.run(payload, context);
       const finishedAt = new Date();
       await this.options.recordRun({ ...base, finishedAt, requestsMade: summary.requestsMade, rowsWritten: summary.rowsWritten, outcome: 'completed' });
       log.info({ durationMs: finishedAt.getTime() - startedAt.getTime(), requests: summary.requestsMade, rows: summary.rowsWritten, state: summary.state, detail: summary.detail }, 'job completed');
       return summary;
     } catch (error) {
-      return this.handleFailure(job, token, handler, payload, error, base, log);
+      return this.handleFailure(job, handler, payload, error, base, context);
     }
   }
 
-  private async handleFailure(
-    job: Job,
-    _token: string | undefined,
-    handler: JobHandler<unknown>,
-    payload: unknown,
-    error: unknown,
-    base: Omit<RunRecord, 'finishedAt' | 'requestsMade' | 'rowsWritten' | 'outcome'>,
-    log: Logger,
-  ): Promise<never> {
+  private async handleFailure(job: Job, handler: JobHandler<unknown>, payload: unknown, error: unknown, base: RunBase, context: JobContext): Promise<never> {
+    const { log } = context;
     const action = classifyFailure(error);
     const finished = { ...base, finishedAt: new Date(), requestsMade: error instanceof UpstoxError ? 1 : 0, rowsWritten: 0, ...errorFields(error) };
     switch (action.kind) {
       case 'wait-for-budget': {
-        this.consecutiveRateLimits++;
-        const waitMs = action.waitMs ?? Math.min(MAX_RATE_LIMIT_PAUSE_MS, 1_000 * 2 ** (this.consecutiveRateLimits - 1));
+        // Pacing, not a failure: no request was sent, so no run is recorded.
+        log.debug({ waitMs: action.waitMs }, 'no rate budget yet; the job waits');
+        await this.queue.rateLimit(action.waitMs);
+        throw Worker.RateLimitError();
+      }
+      case 'rate-limited': {
+        const deferrals = Number((job.data as { rateLimitDeferrals?: number }).rateLimitDeferrals ?? 0) + 1;
+        if (deferrals > MAX_RATE_LIMIT_DEFERRALS) {
+          await handler.giveUp(payload, error, context);
+          await this.options.recordRun({ ...finished, outcome: 'failed' });
+          log.error({ err: error, deferrals }, 'job failed: rate-limited by Upstox on every one of its deferrals');
+          throw new UnrecoverableError(`rate-limited: Upstox answered 429 ${deferrals} times in a row for this job`);
+        }
+        await job.updateData({ ...(job.data as object), rateLimitDeferrals: deferrals });
+        const { pauseMs, startedNow } = await this.options.budget.pauseAfterRateLimit(action.api, action.retryAfterMs);
         await this.options.recordRun({ ...finished, outcome: 'deferred' });
-        if (Date.now() >= this.pausedUntil) log.warn({ waitMs }, 'Upstox returned 429; pausing this account and sending the job back to wait');
-        this.pausedUntil = Date.now() + waitMs;
-        await this.queue.rateLimit(waitMs);
+        if (startedNow) log.warn({ api: action.api, pauseMs }, 'Upstox returned 429; pausing this API for the account');
+        await this.queue.rateLimit(pauseMs);
         throw Worker.RateLimitError();
       }
       case 'pause-account': {
@@ -124,13 +134,13 @@ export class IngestWorker {
           message: (error as Error).message,
           details: error instanceof UpstoxError ? error.toJSON() : {},
         });
-        await this.queue.pause();
+        await this.options.pauseAccount();
         await this.options.recordRun({ ...finished, outcome: 'deferred' });
         if (raised) log.error({ err: error, alert: action.alertKind }, 'account paused: no Upstox request is sent until an operator runs "upstox-ingest resume"');
         throw Worker.RateLimitError();
       }
       case 'give-up': {
-        await handler.giveUp(payload, error, log);
+        await handler.giveUp(payload, error, context);
         await this.options.recordRun({ ...finished, outcome: 'failed' });
         log.error({ err: error }, 'job failed permanently; not retried');
         throw new UnrecoverableError((error as Error).message);
@@ -138,7 +148,7 @@ export class IngestWorker {
       case 'retry': {
         const attempts = job.opts.attempts ?? 1;
         const last = job.attemptsMade + 1 >= attempts;
-        if (last) await handler.giveUp(payload, error, log);
+        if (last) await handler.giveUp(payload, error, context);
         await this.options.recordRun({ ...finished, outcome: last ? 'failed' : 'retrying' });
         if (last) log.error({ err: error }, `job failed after ${attempts} attempts`);
         else log.warn({ err: error }, 'job failed; retrying with backoff');

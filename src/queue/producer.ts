@@ -1,6 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { KEEP_COMPLETED_SECONDS, KEEP_FAILED_SECONDS, PRIORITY, type PriorityClass } from './names.js';
+import { ingestQueueName, KEEP_COMPLETED_SECONDS, KEEP_FAILED_SECONDS, PRIORITY_CLASSES, type PriorityClass } from './names.js';
 
 export interface EnqueueItem {
   /** Derived from the work; BullMQ ignores an add whose id is already queued or running. */
@@ -9,32 +9,34 @@ export interface EnqueueItem {
   readonly data: Record<string, unknown>;
 }
 
-/** Adds jobs to one account's queue. */
+/** Adds jobs to an account's queues and controls them. */
 export class JobProducer {
-  readonly queue: Queue;
+  readonly queues: Readonly<Record<PriorityClass, Queue>>;
 
-  constructor(connection: Redis, prefix: string, queueName: string, private readonly attempts: number) {
-    this.queue = new Queue(queueName, { connection, prefix });
+  constructor(connection: Redis, prefix: string, account: string, private readonly attempts: number) {
+    const entries = PRIORITY_CLASSES.map((priority) => [priority, new Queue(ingestQueueName(account, priority), { connection, prefix })] as const);
+    this.queues = Object.fromEntries(entries) as Record<PriorityClass, Queue>;
   }
 
   /**
-   * Adds jobs by their derived ids. A job that already finished under the same id is removed
-   * first, because the ledger asked for the work again (a failed or suspect chunk, or a
-   * refetch); a job that is still waiting or running is left alone, so the same work is never
-   * queued twice. Errors from BullMQ (such as an invalid id) are thrown, never swallowed.
+   * Adds jobs by their derived ids to the queue of `priority`. A job that already finished
+   * under the same id is removed first, because the ledger asked for the work again (a failed
+   * or suspect chunk, or a refetch); a job that is still waiting or running is left alone, so
+   * the same work is never queued twice. Errors from BullMQ (such as an invalid id) are
+   * thrown, never swallowed.
    */
   async enqueue(items: readonly EnqueueItem[], priority: PriorityClass): Promise<{ added: number; alreadyQueued: number }> {
+    const queue = this.queues[priority];
     let added = 0;
     let alreadyQueued = 0;
     const options: JobsOptions = {
       attempts: this.attempts,
       backoff: { type: 'jitter' },
-      priority: PRIORITY[priority],
       removeOnComplete: { age: KEEP_COMPLETED_SECONDS },
       removeOnFail: { age: KEEP_FAILED_SECONDS },
     };
     for (const item of items) {
-      const existing = await this.queue.getJob(item.jobId);
+      const existing = await queue.getJob(item.jobId);
       if (existing) {
         const state = await existing.getState();
         if (state === 'completed' || state === 'failed') {
@@ -44,27 +46,38 @@ export class JobProducer {
           continue;
         }
       }
-      await this.queue.add(item.name, item.data, { ...options, jobId: item.jobId });
+      await queue.add(item.name, item.data, { ...options, jobId: item.jobId });
       added++;
     }
     return { added, alreadyQueued };
   }
 
-  /** Counts jobs by state. */
-  async counts(): Promise<Record<string, number>> {
-    return this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed');
+  /** Counts jobs by state, per priority class. */
+  async counts(): Promise<Record<PriorityClass, Record<string, number>>> {
+    const result = {} as Record<PriorityClass, Record<string, number>>;
+    for (const priority of PRIORITY_CLASSES) {
+      result[priority] = await this.queues[priority].getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+    }
+    return result;
   }
 
+  /** Returns true when any of the account's queues is paused. */
   async isPaused(): Promise<boolean> {
-    return this.queue.isPaused();
+    for (const priority of PRIORITY_CLASSES) if (await this.queues[priority].isPaused()) return true;
+    return false;
   }
 
-  /** Resumes an account's queue after an operator fixed the cause of a pause. */
+  /** Pauses all the account's queues: no worker takes a new job until `resume`. */
+  async pause(): Promise<void> {
+    for (const priority of PRIORITY_CLASSES) await this.queues[priority].pause();
+  }
+
+  /** Resumes all the account's queues after an operator fixed the cause of a pause. */
   async resume(): Promise<void> {
-    await this.queue.resume();
+    for (const priority of PRIORITY_CLASSES) await this.queues[priority].resume();
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
+    for (const priority of PRIORITY_CLASSES) await this.queues[priority].close();
   }
 }

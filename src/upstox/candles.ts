@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { isIsoDate, type IsoDate } from '../time/ist.js';
 import { CANDLE_UNITS, INTRADAY_UNITS, isValidInterval, type CandleUnit } from './candle-units.js';
 import { UpstoxSchemaError } from './errors.js';
-import type { UpstoxHttp, UpstoxResponse } from './http.js';
+import { UPSTOX_APIS } from './apis.js';
+import type { RequestGate, UpstoxHttp, UpstoxResponse } from './http.js';
 import { encodeInstrumentKey } from './instrument-key.js';
 
 /** One candle as Upstox sends it: `[timestamp, open, high, low, close, volume, open_interest]`. */
@@ -62,23 +63,25 @@ export function intradayCandlePath(request: IntradayCandleRequest): string {
 }
 
 /** Fetches historical candles with the V3 endpoint, validated. */
-export async function getHistoricalCandles(http: UpstoxHttp, request: HistoricalCandleRequest): Promise<CandleResponse> {
-  return parseCandleResponse(await http.get(historicalCandlePath(request)));
+export async function getHistoricalCandles(http: UpstoxHttp, request: HistoricalCandleRequest, gate?: RequestGate): Promise<CandleResponse> {
+  const response = await http.get({ api: UPSTOX_APIS.historicalCandle, path: historicalCandlePath(request), gate });
+  return parseCandleResponse(response, UPSTOX_APIS.historicalCandle);
 }
 
 /** Fetches the current session's candles with the V3 intraday endpoint, validated. */
-export async function getIntradayCandles(http: UpstoxHttp, request: IntradayCandleRequest): Promise<CandleResponse> {
-  return parseCandleResponse(await http.get(intradayCandlePath(request)));
+export async function getIntradayCandles(http: UpstoxHttp, request: IntradayCandleRequest, gate?: RequestGate): Promise<CandleResponse> {
+  const response = await http.get({ api: UPSTOX_APIS.intradayCandle, path: intradayCandlePath(request), gate });
+  return parseCandleResponse(response, UPSTOX_APIS.intradayCandle);
 }
 
 /** Validates a candle response body; a mismatch is an {@link UpstoxSchemaError} carrying the raw body. */
-export function parseCandleResponse(response: UpstoxResponse): CandleResponse {
+export function parseCandleResponse(response: UpstoxResponse, api: string): CandleResponse {
   const result = candleResponseSchema.safeParse(response.body);
   if (!result.success) {
     const issues = result.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
     throw new UpstoxSchemaError(
       `GET ${response.path} returned a candle body that does not match the schema: ${issues.join('; ')}`,
-      { path: response.path, status: response.status, bodySnippet: response.rawBody.slice(0, 200) },
+      { api, path: response.path, status: response.status, bodySnippet: response.rawBody.slice(0, 200) },
       response.rawBody,
       issues,
     );

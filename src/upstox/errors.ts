@@ -12,6 +12,8 @@ export interface UpstoxErrorEntry {
 }
 
 export interface UpstoxErrorDetails {
+  /** The API's name, such as `historical-candle`. */
+  readonly api: string;
   readonly path: string;
   readonly status?: number;
   readonly upstoxErrors?: readonly UpstoxErrorEntry[];
@@ -24,6 +26,7 @@ export class UpstoxError extends Error {
   readonly code: string = 'UPSTOX_ERROR';
   /** Always GET: the client sends nothing else. */
   readonly method = 'GET';
+  readonly api: string;
   readonly path: string;
   readonly status: number | undefined;
   readonly upstoxErrors: readonly UpstoxErrorEntry[];
@@ -32,6 +35,7 @@ export class UpstoxError extends Error {
   constructor(message: string, details: UpstoxErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = new.target.name;
+    this.api = details.api;
     this.path = details.path;
     this.status = details.status;
     this.upstoxErrors = details.upstoxErrors ?? [];
@@ -50,6 +54,7 @@ export class UpstoxError extends Error {
       code: this.code,
       message: this.message,
       method: this.method,
+      api: this.api,
       path: this.path,
       status: this.status,
       upstoxCode: this.upstoxCode,

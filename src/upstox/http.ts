@@ -1,4 +1,4 @@
-import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { Agent, errors as undiciErrors, request as sendRequest, type Dispatcher } from 'undici';
 import {
   AUTH_ERROR_CODES,
   RATE_LIMIT_ERROR_CODE,
@@ -22,6 +22,24 @@ export interface UpstoxHttpOptions {
   readonly userAgent?: string;
   /** The largest body read, in bytes; a larger one is an unexpected body. */
   readonly maxBodyBytes?: number;
+}
+
+/**
+ * Decides whether a request may be sent now, such as the shared rate budget of one priority
+ * class. It throws, with the wait, when the request must not go yet.
+ */
+export interface RequestGate {
+  acquire(api: string): Promise<void>;
+}
+
+export interface UpstoxRequest {
+  /** The API's name, such as `historical-candle`; rate budgets and errors are kept per API. */
+  readonly api: string;
+  /** Already encoded (see `encodeInstrumentKey`). */
+  readonly path: string;
+  /** Values are passed through as written, so callers encode each value once. */
+  readonly query?: Readonly<Record<string, string>>;
+  readonly gate?: RequestGate;
 }
 
 export interface UpstoxResponse {
@@ -75,17 +93,16 @@ export class UpstoxHttp {
     }).compose(getOnlyInterceptor);
   }
 
-  /**
-   * Sends one GET. `path` must already be encoded (see `encodeInstrumentKey`); `query` values
-   * are passed through as written, so callers encode each value once.
-   */
-  async get(path: string, query?: Readonly<Record<string, string>>): Promise<UpstoxResponse> {
+  /** Sends one GET once the request's gate, if any, lets it go. */
+  async get(request: UpstoxRequest): Promise<UpstoxResponse> {
+    const { api, path, query } = request;
+    await request.gate?.acquire(api);
     const search = query ? Object.entries(query).map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join('&') : '';
     const requestPath = search ? `${path}?${search}` : path;
     let response: Dispatcher.ResponseData;
     let text: string;
     try {
-      response = await request(this.baseUrl + requestPath, {
+      response = await sendRequest(this.baseUrl + requestPath, {
         dispatcher: this.dispatcher,
         method: 'GET',
         headers: this.headers(),
@@ -93,11 +110,11 @@ export class UpstoxHttp {
       });
       // A body that echoes the token (a proxy error page, a debugging server) must not carry
       // it into errors, logs or the quarantine table.
-      text = this.scrub(await this.readBody(response, requestPath));
+      text = this.scrub(await this.readBody(response, requestPath, api));
     } catch (error) {
-      throw this.transportError(error, requestPath);
+      throw this.transportError(error, requestPath, api);
     }
-    return this.interpret(response.statusCode, response.headers, text, requestPath);
+    return this.interpret(response.statusCode, response.headers, text, requestPath, api);
   }
 
   /** Closes the connection pool. */
@@ -105,11 +122,12 @@ export class UpstoxHttp {
     await this.dispatcher.close();
   }
 
-  private async readBody(response: Dispatcher.ResponseData, path: string): Promise<string> {
+  private async readBody(response: Dispatcher.ResponseData, path: string, api: string): Promise<string> {
     const declared = Number(response.headers['content-length'] ?? 0);
     if (declared > this.maxBodyBytes) {
       await response.body.dump();
       throw new UpstoxUnexpectedBodyError(`GET ${path} returned a body of ${declared} bytes, above the limit of ${this.maxBodyBytes}`, {
+        api,
         path,
         status: response.statusCode,
       });
@@ -117,7 +135,7 @@ export class UpstoxHttp {
     return response.body.text();
   }
 
-  private transportError(error: unknown, path: string): Error {
+  private transportError(error: unknown, path: string, api: string): Error {
     if (error instanceof UpstoxUnexpectedBodyError) return error;
     if (error instanceof TypeError && error.message.startsWith('the Upstox client sends only GET')) return error;
     const timedOut =
@@ -126,15 +144,16 @@ export class UpstoxHttp {
       (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError'));
     const detail = this.scrub(error instanceof Error ? error.message : String(error));
     if (timedOut) {
-      return new UpstoxTimeoutError(`GET ${path} timed out after ${this.requestTimeoutMs} ms; the job retries it`, { path });
+      return new UpstoxTimeoutError(`GET ${path} timed out after ${this.requestTimeoutMs} ms; the job retries it`, { api, path });
     }
     return new UpstoxNetworkError(`GET ${path} failed before a complete response arrived: ${detail}; the job retries it`, {
+      api,
       path,
       cause: error instanceof Error ? new Error(detail) : undefined,
     });
   }
 
-  private interpret(status: number, headers: Dispatcher.ResponseData['headers'], text: string, path: string): UpstoxResponse {
+  private interpret(status: number, headers: Dispatcher.ResponseData['headers'], text: string, path: string, api: string): UpstoxResponse {
     const contentType = String(headers['content-type'] ?? '');
     const parsed = tryParseJson(text);
     const snippet = this.snippet(text);
@@ -142,22 +161,22 @@ export class UpstoxHttp {
       if (parsed.ok && isSuccessEnvelope(parsed.value)) return { status, path, body: parsed.value, rawBody: text };
       if (parsed.ok && isErrorEnvelope(parsed.value)) {
         // A success status carrying the error envelope: classify it by its error code.
-        throw this.httpError(400, parsed.value.errors, snippet, path, undefined);
+        throw this.httpError(400, parsed.value.errors, snippet, path, api, undefined);
       }
       let what = 'a body that is not valid JSON (truncated or malformed)';
       if (looksLikeHtml(text, contentType)) what = 'an HTML page';
       else if (parsed.ok) what = 'JSON without the success envelope';
-      throw new UpstoxUnexpectedBodyError(`GET ${path} returned HTTP ${status} with ${what}: ${snippet}`, { path, status, bodySnippet: snippet });
+      throw new UpstoxUnexpectedBodyError(`GET ${path} returned HTTP ${status} with ${what}: ${snippet}`, { api, path, status, bodySnippet: snippet });
     }
     const entries = parsed.ok && isErrorEnvelope(parsed.value) ? parsed.value.errors : [];
     if (status === 403 && !parsed.ok) {
       throw new UpstoxBlockedError(
         `GET ${path} returned HTTP 403 with a non-JSON page, so requests are being blocked upstream; ` +
           `the account's jobs are paused until an operator resumes them: ${snippet}`,
-        { path, status, bodySnippet: snippet },
+        { api, path, status, bodySnippet: snippet },
       );
     }
-    throw this.httpError(status, entries, snippet, path, headers['retry-after']);
+    throw this.httpError(status, entries, snippet, path, api, headers['retry-after']);
   }
 
   private httpError(
@@ -165,12 +184,13 @@ export class UpstoxHttp {
     rawEntries: readonly Record<string, unknown>[],
     snippet: string,
     path: string,
+    api: string,
     retryAfter: string | string[] | undefined,
   ): Error {
     const upstoxErrors = rawEntries.map(normaliseEntry);
     const codes = upstoxErrors.map((e) => e.errorCode).filter((c): c is string => c !== undefined);
     const summary = upstoxErrors.length > 0 ? upstoxErrors.map(describeEntry).join('; ') : snippet;
-    const details: UpstoxErrorDetails = { path, status, upstoxErrors, bodySnippet: snippet };
+    const details: UpstoxErrorDetails = { api, path, status, upstoxErrors, bodySnippet: snippet };
     if (status === 429 || codes.includes(RATE_LIMIT_ERROR_CODE)) {
       const retryAfterMs = parseRetryAfter(retryAfter);
       return new UpstoxRateLimitError(`GET ${path} was rate limited (HTTP ${status}): ${summary}`, details, retryAfterMs);

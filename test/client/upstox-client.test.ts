@@ -20,7 +20,7 @@ import { CannedServer, candleBody } from '../support/canned-server.js';
 const TOKEN = 'analytics-token-7f3a9c2e1b8d4a6f';
 const request1 = { instrumentKey: 'NSE_EQ|INE000X01010', unit: 'days' as const, interval: 1, toDate: '2024-03-28', fromDate: '2024-03-27' };
 const server = new CannedServer();
-let api: UpstoxApi;
+let api: UpstoxApi & { close(): Promise<void> };
 
 async function failure(): Promise<unknown> {
   try {
@@ -209,6 +209,6 @@ describe('Upstox client', () => {
   });
 
   it('classifies the timeout as retryable network trouble', async () => {
-    expect(new UpstoxTimeoutError('t', { path: '/' })).toBeInstanceOf(UpstoxNetworkError);
+    expect(new UpstoxTimeoutError('t', { api: 'historical-candle', path: '/' })).toBeInstanceOf(UpstoxNetworkError);
   });
 });

@@ -12,7 +12,7 @@ import { createTestContext, type TestContext } from '../support/test-context.js'
 const KEY = 'NSE_EQ|INE000X01010';
 const server = new CannedServer();
 let ctx: TestContext;
-let api: UpstoxApi;
+let api: UpstoxApi & { close(): Promise<void> };
 let deps: ReturnType<typeof realCandleDeps>;
 
 function payload(unit: CandlePayload['unit'], fromDate: string, toDate: string, source: CandlePayload['source'] = 'historical', key = KEY): CandlePayload {

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCandleBackfill, waitForBackfill } from '../../src/backfill/candle-backfill.js';
 import { withUpstoxSettings } from '../../src/config/env.js';
 import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
-import { ingestQueueName } from '../../src/queue/names.js';
 import { JobProducer } from '../../src/queue/producer.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
 import { waitForWalApplied } from '../../src/stores/questdb/wal.js';
@@ -30,7 +29,7 @@ describe('simulator to QuestDB', () => {
 
   it("stores INFY's recorded day exactly, shifted to UTC", async () => {
     const worker = await startIngestWorker(withUpstoxSettings(ctx.config, { token: 'pipeline-token', baseUrl: sim.url }), ctx.log);
-    const producer = new JobProducer(ctx.redis, ctx.config.redis.queuePrefix, ingestQueueName('main'), 3);
+    const producer = new JobProducer(ctx.redis, ctx.config.redis.queuePrefix, 'main', 3);
     try {
       const started = await startCandleBackfill(ctx.pool, producer, { account: 'main', instrumentKeys: [INFY], unit: 'minutes', interval: 1, fromDate: '2025-02-01', toDate: '2025-02-28', today: '2026-12-04' });
       await waitForBackfill(ctx.pool, started.backfillId, { pollMs: 100, timeoutMs: 60_000 });

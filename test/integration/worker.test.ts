@@ -2,7 +2,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CANDLE_JOB_NAME } from '../../jobs/candles.js';
 import { startCandleBackfill, waitForBackfill } from '../../src/backfill/candle-backfill.js';
 import { withUpstoxSettings } from '../../src/config/env.js';
-import { ingestQueueName } from '../../src/queue/names.js';
 import { JobProducer } from '../../src/queue/producer.js';
 import { openAlerts } from '../../src/stores/postgres/alerts.js';
 import { getChunk } from '../../src/stores/postgres/chunk-ledger.js';
@@ -44,7 +43,7 @@ beforeAll(async () => {
   await server.start();
   const config = withUpstoxSettings(ctx.config, { token: TOKEN, baseUrl: server.url });
   worker = await startIngestWorker(config, ctx.log);
-  producer = new JobProducer(ctx.redis, ctx.config.redis.queuePrefix, ingestQueueName('main'), 3);
+  producer = new JobProducer(ctx.redis, ctx.config.redis.queuePrefix, 'main', 3);
 });
 afterAll(async () => {
   await worker.close();
@@ -72,7 +71,7 @@ describe('ingest worker', () => {
     );
     const { backfillId, chunkId } = await backfill();
     await waitForBackfill(ctx.pool, backfillId, { pollMs: 50, timeoutMs: 30_000 });
-    const job = await producer.queue.getJob(chunkId);
+    const job = await producer.queues.backfill.getJob(chunkId);
     // BullMQ counts the successful run as the one attempt made; the two deferrals add none.
     expect([job?.attemptsMade, (await getChunk(ctx.pool, chunkId))?.state, server.requests.length]).toEqual([1, 'done', 3]);
   });
@@ -109,7 +108,7 @@ describe('ingest worker', () => {
     const requestsWhilePaused = server.requests.length;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const alerts = (await openAlerts(ctx.pool)).filter((a) => a.kind === 'token_invalid');
-    const attempts = await Promise.all(jobs.map(async (j) => (await producer.queue.getJob(j.chunkId))?.attemptsMade));
+    const attempts = await Promise.all(jobs.map(async (j) => (await producer.queues.backfill.getJob(j.chunkId))?.attemptsMade));
     expect([alerts.length, server.requests.length === requestsWhilePaused, requestsWhilePaused <= 2, attempts]).toEqual([1, true, true, [0, 0, 0]]);
 
     server.route(ok);
@@ -141,9 +140,9 @@ describe('ingest worker', () => {
   it('accepts the ids our builder makes from awkward keys', async () => {
     const { buildJobId } = await import('../../src/ids/job-id.js');
     const ids = ['ltp:NSE_EQ|INE000X01010', 'NSE_EQ:ABCLTD', '43885', 'a:b:c'].map((k) => buildJobId('probe', k));
-    await producer.queue.pause();
+    await producer.queues.backfill.pause();
     const result = await producer.enqueue(ids.map((jobId) => ({ jobId, name: 'probe', data: {} })), 'backfill');
-    await producer.queue.obliterate({ force: true });
+    await producer.queues.backfill.obliterate({ force: true });
     expect(result.added).toBe(4);
   });
 });

@@ -4,7 +4,7 @@ import type { RunningSimulator } from '../../src/simulator/server.js';
 import { fetchPath, RELIANCE, startTestSimulator, TOKEN } from './helpers.js';
 
 let sim: RunningSimulator;
-let client: UpstoxApi;
+let client: UpstoxApi & { close(): Promise<void> };
 
 beforeAll(async () => {
   sim = await startTestSimulator();

@@ -14,7 +14,10 @@ export function registerStatus(program: Command): void {
       try {
         const account = context.config.upstox.account;
         const paused = await context.producer.isPaused();
-        console.log(`account ${account}: queue ${paused ? 'PAUSED' : 'running'}; jobs ${JSON.stringify(await context.producer.counts())}`);
+        console.log(`account ${account}: queues ${paused ? 'PAUSED (run "upstox-ingest resume" once the cause is fixed)' : 'running'}`);
+        for (const [priority, counts] of Object.entries(await context.producer.counts())) {
+          console.log(`  ${priority.padEnd(9)} ${Object.entries(counts).map(([state, n]) => `${state} ${n}`).join(', ')}`);
+        }
 
         const alerts = await openAlerts(context.pool);
         console.log(alerts.length === 0 ? 'open alerts: none' : 'open alerts:');
@@ -45,13 +48,13 @@ export function registerStatus(program: Command): void {
 
   program
     .command('resume')
-    .description("resume an account's queue after a pause (invalid token or blocked caller) and close its alerts")
+    .description("resume an account's queues after a pause (invalid token or blocked caller) and close those alerts")
     .action(async () => {
       const context = openContext(loadConfig());
       try {
         const closed = (await resolveAlerts(context.pool, context.config.upstox.account, 'token_invalid')) + (await resolveAlerts(context.pool, context.config.upstox.account, 'blocked'));
         await context.producer.resume();
-        console.log(`account ${context.config.upstox.account}: queue resumed; ${closed} alert(s) closed`);
+        console.log(`account ${context.config.upstox.account}: queues resumed; ${closed} alert(s) closed`);
       } finally {
         await context.close();
       }
