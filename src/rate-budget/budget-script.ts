@@ -60,11 +60,13 @@ return {1, 0, unpack(counts)}
 
 /**
  * Pauses the budget after a 429 and counts the answer. Without a Retry-After value the pause
- * doubles with each 429 in a row, from `baseMs` up to `capMs`.
+ * doubles with each 429 that arrives after the previous pause ended, from `baseMs` up to
+ * `capMs`. A 429 that arrives while a pause runs (a request already in flight) is counted but
+ * does not lengthen the pause.
  *
  * KEYS[1] paused, KEYS[2] total 429 counter, KEYS[3] streak counter.
  * ARGV[1] Retry-After in ms or 0; ARGV[2] baseMs; ARGV[3] capMs; ARGV[4] streak expiry ms.
- * Returns {pauseMs, startedNow} where startedNow is 1 when no pause was running before.
+ * Returns {pauseMs, startedNow}: the pause now running, and 1 when this call started it.
  */
 export const PAUSE_SCRIPT = `
 local paused = KEYS[1]
@@ -72,17 +74,18 @@ local retryAfter = tonumber(ARGV[1])
 local base = tonumber(ARGV[2])
 local cap = tonumber(ARGV[3])
 redis.call('INCR', KEYS[2])
+local running = redis.call('PTTL', paused)
+if running > 0 and retryAfter <= running then
+  return {running, 0}
+end
 local streak = redis.call('INCR', KEYS[3])
 redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[4]))
 local pauseMs = retryAfter
 if pauseMs <= 0 then
   pauseMs = math.min(cap, base * (2 ^ (streak - 1)))
 end
-local running = redis.call('PTTL', paused)
+redis.call('SET', paused, '1', 'PX', math.floor(pauseMs))
 local startedNow = 1
 if running > 0 then startedNow = 0 end
-if running < pauseMs then
-  redis.call('SET', paused, '1', 'PX', math.floor(pauseMs))
-end
 return {math.floor(pauseMs), startedNow}
 `;

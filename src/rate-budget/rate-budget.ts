@@ -22,8 +22,9 @@ export interface RateBudgetOptions {
   /** Divides every window length, to run the 30-minute window in seconds in tests and benchmarks. */
   readonly windowScale: number;
   /**
-   * Added to every window length, in unscaled milliseconds, because a request admitted here
-   * reaches Upstox a little later and its latency varies.
+   * Added to every window length after scaling, in milliseconds, because a request admitted
+   * here reaches Upstox a little later and that latency varies. Latency does not shrink with
+   * the window scale, so neither does the margin.
    */
   readonly marginMs: number;
   /** Fractions of each window kept for higher classes: `live` for live work, `nightly` for live and nightly work. */
@@ -88,7 +89,7 @@ export class RateBudget {
       const forBackfill = Math.max(1, full - Math.ceil(full * (live + nightly)));
       return {
         name: w.name,
-        lengthMs: Math.max(1, Math.round((w.lengthMs + options.marginMs) / options.windowScale)),
+        lengthMs: Math.max(1, Math.round(w.lengthMs / options.windowScale)) + options.marginMs,
         full,
         byClass: { live: full, nightly: forNightly, backfill: forBackfill },
       };
@@ -106,8 +107,9 @@ export class RateBudget {
 
   /**
    * Pauses every class of this API's budget after Upstox answered 429. Uses Retry-After when
-   * given; otherwise the pause doubles with each 429 in a row, from one second up to the
-   * 30-minute window (both scaled). Returns the pause and whether this call started it.
+   * given; otherwise the pause doubles with each 429 in a row (one that arrives after the last
+   * pause ended), from one second up to the 30-minute window, both scaled. Returns the pause
+   * and whether this call started it.
    */
   async pauseAfterRateLimit(api: string, retryAfterMs: number | undefined): Promise<{ pauseMs: number; startedNow: boolean }> {
     const base = this.baseKey(api);
