@@ -2,6 +2,8 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ingestQueueName, KEEP_COMPLETED_SECONDS, KEEP_FAILED_SECONDS, PRIORITY_CLASSES, type PriorityClass } from './names.js';
 
+const ENQUEUE_BATCH = 500;
+
 export interface EnqueueItem {
   /** Derived from the work; BullMQ ignores an add whose id is already queued or running. */
   readonly jobId: string;
@@ -27,27 +29,24 @@ export class JobProducer {
    */
   async enqueue(items: readonly EnqueueItem[], priority: PriorityClass): Promise<{ added: number; alreadyQueued: number }> {
     const queue = this.queues[priority];
-    let added = 0;
-    let alreadyQueued = 0;
     const options: JobsOptions = {
       attempts: this.attempts,
       backoff: { type: 'jitter' },
       removeOnComplete: { age: KEEP_COMPLETED_SECONDS },
       removeOnFail: { age: KEEP_FAILED_SECONDS },
     };
-    for (const item of items) {
-      const existing = await queue.getJob(item.jobId);
-      if (existing) {
-        const state = await existing.getState();
-        if (state === 'completed' || state === 'failed') {
-          await existing.remove();
-        } else {
-          alreadyQueued++;
-          continue;
-        }
-      }
-      await queue.add(item.name, item.data, { ...options, jobId: item.jobId });
-      added++;
+    let added = 0;
+    let alreadyQueued = 0;
+    // Batches keep a backfill of thousands of chunks to a few round trips per batch.
+    for (let start = 0; start < items.length; start += ENQUEUE_BATCH) {
+      const batch = items.slice(start, start + ENQUEUE_BATCH);
+      const states = await Promise.all(batch.map((item) => queue.getJobState(item.jobId)));
+      const finished = batch.filter((_, i) => states[i] === 'completed' || states[i] === 'failed');
+      await Promise.all(finished.map((item) => queue.remove(item.jobId)));
+      const fresh = batch.filter((_, i) => states[i] === 'unknown' || states[i] === 'completed' || states[i] === 'failed');
+      if (fresh.length > 0) await queue.addBulk(fresh.map((item) => ({ name: item.name, data: item.data, opts: { ...options, jobId: item.jobId } })));
+      added += fresh.length;
+      alreadyQueued += batch.length - fresh.length;
     }
     return { added, alreadyQueued };
   }

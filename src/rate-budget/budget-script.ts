@@ -2,9 +2,12 @@
 // workers on any number of machines see one consistent budget, and every timestamp comes
 // from the Redis server's clock rather than from the callers' clocks.
 //
-// Layout per budget: a sorted set `<base>:log` of admitted requests (score = admission time
-// in ms, member = a unique id), a key `<base>:paused` whose TTL is a pause set after a 429,
-// and counters `<base>:429` (all 429 answers) and `<base>:streak` (429s in a row).
+// Layout per budget: a sorted set `<base>:log` of admitted requests (score = time in ms,
+// member = a unique id), a key `<base>:paused` whose TTL is a pause set after a 429, and
+// counters `<base>:429` (all 429 answers) and `<base>:streak` (429s in a row). A request's
+// score is first its admission time, then, once its response arrived, that later time.
+// Upstox counts a request when it arrives, which lies between the two; keeping the later
+// time means a window never frees early, however long the request took to get there.
 
 /**
  * Takes one request slot if every window has room for the caller's priority class.
@@ -56,6 +59,19 @@ end
 redis.call('ZADD', log, now, member)
 redis.call('PEXPIRE', log, longest)
 return {1, 0, unpack(counts)}
+`;
+
+/**
+ * Moves an admitted request to the current time once its response has arrived.
+ *
+ * KEYS[1] log. ARGV[1] member id; ARGV[2] the longest window in ms.
+ */
+export const SETTLE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
+return 1
 `;
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { PAUSE_SCRIPT, TAKE_SCRIPT } from './budget-script.js';
+import { PAUSE_SCRIPT, SETTLE_SCRIPT, TAKE_SCRIPT } from './budget-script.js';
 
 /** Priority classes, highest first. Higher classes may use budget that lower ones must leave. */
 export const PRIORITY_CLASSES = ['live', 'nightly', 'backfill'] as const;
@@ -44,6 +44,11 @@ export class BudgetExhaustedError extends Error {
     super(`no ${priority} request slot free for ${api} for another ${waitMs} ms; the job waits without using an attempt`);
     this.name = 'BudgetExhaustedError';
   }
+}
+
+/** A taken request slot; `settle` records when the request's response arrived. */
+export interface BudgetSlot {
+  settle(): Promise<void>;
 }
 
 /** One window of one budget as the `budget` command shows it. */
@@ -96,13 +101,19 @@ export class RateBudget {
     });
   }
 
-  /** Takes one request slot for `api`, or throws {@link BudgetExhaustedError} with the wait. */
-  async take(api: string, priority: PriorityClass): Promise<void> {
-    const base = this.baseKey(api);
-    const args: (string | number)[] = [`${Date.now()}-${randomBytes(6).toString('hex')}`, this.windows.length];
+  /**
+   * Takes one request slot for `api`, or throws {@link BudgetExhaustedError} with the wait.
+   * Call `settle` on the returned slot once the response has arrived.
+   */
+  async take(api: string, priority: PriorityClass): Promise<BudgetSlot> {
+    const log = `${this.baseKey(api)}:log`;
+    const member = `${Date.now()}-${randomBytes(6).toString('hex')}`;
+    const args: (string | number)[] = [member, this.windows.length];
     for (const w of this.windows) args.push(w.lengthMs, w.byClass[priority], w.full);
-    const result = (await this.options.redis.eval(TAKE_SCRIPT, 2, `${base}:log`, `${base}:paused`, ...args)) as number[];
+    const result = (await this.options.redis.eval(TAKE_SCRIPT, 2, log, `${this.baseKey(api)}:paused`, ...args)) as number[];
     if (result[0] !== 1) throw new BudgetExhaustedError(api, priority, Number(result[1]));
+    const longest = Math.max(...this.windows.map((w) => w.lengthMs));
+    return { settle: async () => void (await this.options.redis.eval(SETTLE_SCRIPT, 1, log, member, longest)) };
   }
 
   /**

@@ -26,10 +26,11 @@ export interface UpstoxHttpOptions {
 
 /**
  * Decides whether a request may be sent now, such as the shared rate budget of one priority
- * class. It throws, with the wait, when the request must not go yet.
+ * class. `acquire` throws, with the wait, when the request must not go yet; otherwise it may
+ * return a permit whose `settle` runs once the response (or a failure) has arrived.
  */
 export interface RequestGate {
-  acquire(api: string): Promise<void>;
+  acquire(api: string): Promise<{ settle(): Promise<void> } | void>;
 }
 
 export interface UpstoxRequest {
@@ -96,7 +97,7 @@ export class UpstoxHttp {
   /** Sends one GET once the request's gate, if any, lets it go. */
   async get(request: UpstoxRequest): Promise<UpstoxResponse> {
     const { api, path, query } = request;
-    await request.gate?.acquire(api);
+    const permit = await request.gate?.acquire(api);
     const search = query ? Object.entries(query).map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join('&') : '';
     const requestPath = search ? `${path}?${search}` : path;
     let response: Dispatcher.ResponseData;
@@ -113,6 +114,8 @@ export class UpstoxHttp {
       text = this.scrub(await this.readBody(response, requestPath, api));
     } catch (error) {
       throw this.transportError(error, requestPath, api);
+    } finally {
+      await permit?.settle();
     }
     return this.interpret(response.statusCode, response.headers, text, requestPath, api);
   }

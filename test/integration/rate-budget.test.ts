@@ -60,6 +60,16 @@ describe('rate budget', () => {
     expect([second.taken, Math.min(...second.waits) > 55_000]).toEqual([3, true]);
   });
 
+  it('counts a settled request from its response time', async () => {
+    const b = budget({ limits: { perSecond: 1, perMinute: 100, perHalfHour: 1000 } });
+    const slot = await b.take('historical-candle', 'live');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await slot.settle();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const result = await takeMany(b, 1, 'historical-candle', 'live');
+    expect([result.taken, (result.waits[0] ?? 0) > 300]).toEqual([0, true]);
+  });
+
   it('keeps the live reserve out of reach of backfills', async () => {
     const b = budget({ limits: { perSecond: 20, perMinute: 100, perHalfHour: 1000 }, reserve: { live: 0.1, nightly: 0.1 } });
     const backfill = await takeMany(b, 30, 'historical-candle', 'backfill');

@@ -4,7 +4,7 @@ import { utcMidnight } from '../../time/ist.js';
 import { candleTableName, type CandleTableKind } from './candle-tables.js';
 import { QuestDbError, sqlString, type QuestDbHttp } from './questdb-http.js';
 import type { SenderPool } from './sender-pool.js';
-import { waitForWalApplied } from './wal.js';
+import { WalWatcher } from './wal.js';
 
 /** Candles before this instant cannot be real Upstox data; one means a unit mistake (seconds or nanoseconds). */
 export const MIN_CANDLE_TS_MS = Date.UTC(2000, 0, 1);
@@ -29,9 +29,11 @@ export interface CandleStoreOptions {
 /** Writes candles to QuestDB with ILP over HTTP and checks that they arrived. */
 export class QuestDbCandleStore {
   private readonly flushRows: number;
+  private readonly wal: WalWatcher;
 
   constructor(private readonly options: CandleStoreOptions) {
     this.flushRows = options.flushRows ?? 50_000;
+    this.wal = new WalWatcher(options.http, { timeoutMs: options.walTimeoutMs });
   }
 
   /** Returns the prefixed table name of a candle table. */
@@ -68,7 +70,7 @@ export class QuestDbCandleStore {
   async verify(kind: CandleTableKind, rows: readonly CandleRow[]): Promise<{ expected: number; stored: number }> {
     if (rows.length === 0) return { expected: 0, stored: 0 };
     const table = this.table(kind);
-    await waitForWalApplied(this.options.http, table, { timeoutMs: this.options.walTimeoutMs });
+    await this.wal.waitForApplied(table);
     const first = rows[0]!;
     let minTs = first.tsMs;
     let maxTs = first.tsMs;
