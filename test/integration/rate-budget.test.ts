@@ -159,3 +159,29 @@ describe('rate budget', () => {
     expect(() => parseBudgetGroups('historical-candle')).toThrow(/expected api=group/);
   });
 });
+
+describe('budget command', () => {
+  it('prints the use of each window and the waiting work per class', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const b = new RateBudget({
+      redis: ctx.redis,
+      keyPrefix: ctx.config.redis.queuePrefix,
+      account: 'shown',
+      limits: { perSecond: 50, perMinute: 500, perHalfHour: 2000 },
+      windowScale: 1,
+      marginMs: 250,
+      reserve: { live: 0.05, nightly: 0.05 },
+      groupOf: (api) => api,
+    });
+    await takeMany(b, 3, 'historical-candle', 'backfill');
+    const cli = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, 'budget'], {
+      env: { ...process.env, ...ctx.env, UPSTOX_ACCOUNT: 'shown' },
+      timeout: 30_000,
+    });
+    // The 1-second window may have emptied while the CLI started, so its count is not checked.
+    expect(stdout).toMatch(/historical-candle +second [0-3]\/50, minute 3\/500, halfHour 3\/2000; 429 answers so far 0/);
+    expect(stdout).toContain('backfill  waiting 0, delayed 0, active 0');
+  }, 40_000);
+});
