@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z, ZodError } from 'zod';
 import type { TradingCalendar } from '../src/calendar/trading-calendar.js';
 import type { CandleRow } from '../src/candles/candle-row.js';
 import { CandleValidationError, normaliseCandles, type NormaliseResult } from '../src/candles/normalise.js';
@@ -132,6 +132,14 @@ export async function giveUpCandleJob(payload: CandlePayload, error: unknown, de
   if (invalidValue !== undefined) detail += ` (invalid value ${JSON.stringify(invalidValue)})`;
   if (code === 'UDAPI1148') detail = `planner defect: Upstox rejected the window as too wide: ${detail}`;
   await deps.ledger.settleChunk(payload.chunkId, { state: 'failed', rowsWritten: 0, requestsMade: 0, detail, errorCode: code });
+}
+
+/** Marks the chunk of a job whose payload did not parse as failed, so that no backfill waits for it. */
+export async function rejectInvalidCandleJob(data: unknown, error: unknown, deps: Pick<CandleJobDeps, 'ledger'>): Promise<void> {
+  const chunkId = (data as { chunkId?: unknown } | null)?.chunkId;
+  if (typeof chunkId !== 'string') return;
+  const detail = `invalid job payload: ${error instanceof ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (error as Error).message}`;
+  await deps.ledger.settleChunk(chunkId, { state: 'failed', rowsWritten: 0, requestsMade: 0, detail, errorCode: 'INVALID_PAYLOAD' });
 }
 
 function normaliseResponse(payload: CandlePayload, label: string, response: CandleResponse, window: { fromDate: IsoDate; toDate: IsoDate }): NormaliseResult {

@@ -1,6 +1,6 @@
-import { candlePayloadSchema, CANDLE_JOB_NAME, giveUpCandleJob, runCandleJob, type CandleJobDeps, type CandlePayload } from '../jobs/candles.js';
+import { candlePayloadSchema, CANDLE_JOB_NAME, giveUpCandleJob, rejectInvalidCandleJob, runCandleJob, type CandleJobDeps, type CandlePayload } from '../jobs/candles.js';
 import { StaticNseCalendar } from '../src/calendar/trading-calendar.js';
-import { requireToken, type Config } from '../src/config/env.js';
+import { tokenProvider, type Config } from '../src/config/env.js';
 import type { Logger } from '../src/log/logger.js';
 import { IngestWorker } from '../src/queue/ingest-worker.js';
 import type { JobContext, JobHandler } from '../src/queue/job-handler.js';
@@ -31,9 +31,12 @@ export interface RunningIngestWorker {
  * class. Returns once every worker is taking jobs.
  */
 export async function startIngestWorker(config: Config, log: Logger): Promise<RunningIngestWorker> {
-  const token = requireToken(config);
+  const token = tokenProvider(config);
   const account = config.upstox.account;
-  const pool = createPostgresPool(config.postgres.url, { applicationName: 'upstox-ingest worker' });
+  const pool = createPostgresPool(config.postgres.url, {
+    applicationName: 'upstox-ingest worker',
+    onIdleError: (error) => log.warn({ err: error }, 'Postgres closed an idle connection; the next query opens a new one'),
+  });
   const questdb = new QuestDbHttp(config.questdb);
   const senders = new SenderPool(config.questdb);
   const client = new UpstoxClient({ baseUrl: config.upstox.baseUrl, token, requestTimeoutMs: config.upstox.requestTimeoutMs });
@@ -60,6 +63,7 @@ export async function startIngestWorker(config: Config, log: Logger): Promise<Ru
     parse: (data) => candlePayloadSchema.parse(data),
     run: (payload, context) => runCandleJob(payload, candleDeps(context)),
     giveUp: (payload, error, context) => giveUpCandleJob(payload, error, candleDeps(context)),
+    rejectInvalid: (data, error, context) => rejectInvalidCandleJob(data, error, candleDeps(context)),
   };
 
   const workers = PRIORITY_CLASSES.map(

@@ -1,6 +1,6 @@
 import { buildJobId } from '../ids/job-id.js';
 import { addDays, utcMidnight, type IsoDate } from '../time/ist.js';
-import { earliestDate, INTRADAY_UNITS, maxSpanMonths, type CandleUnit } from '../upstox/candle-units.js';
+import { earliestDate, INTERVAL_RANGE, INTRADAY_UNITS, isValidInterval, maxSpanMonths, type CandleUnit } from '../upstox/candle-units.js';
 import { assertInstrumentKey } from '../upstox/instrument-key.js';
 
 export interface CandleChunk {
@@ -54,6 +54,10 @@ export function candleChunkId(chunk: Omit<CandleChunk, 'chunkId'>): string {
 export function planCandleBackfill(input: CandlePlanInput): CandlePlan {
   if (input.toDate < input.fromDate) {
     throw new RangeError(`invalid range: to ${input.toDate} is before from ${input.fromDate}`);
+  }
+  if (!isValidInterval(input.unit, input.interval)) {
+    const [min, max] = INTERVAL_RANGE[input.unit];
+    throw new RangeError(`invalid interval ${input.interval} for unit ${input.unit}: use an integer from ${min} to ${max}`);
   }
   const keys = input.instrumentKeys.map(assertInstrumentKey);
   const notes: string[] = [];

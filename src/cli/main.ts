@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/env.js';
+import { ConfigError, loadDotEnv } from '../config/env.js';
 import { registerBackfill } from './commands/backfill.js';
 import { registerBudget } from './commands/budget.js';
 import { registerDemo } from './commands/demo.js';
@@ -8,6 +8,14 @@ import { registerMigrate } from './commands/migrate.js';
 import { registerSim } from './commands/sim.js';
 import { registerStatus } from './commands/status.js';
 import { registerWorker } from './commands/worker.js';
+
+// A reader that closed early (`status | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+loadDotEnv();
 
 const program = new Command()
   .name('upstox-ingest')

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 
 // The only module that reads process.env. Everything else receives the frozen Config.
@@ -11,7 +11,9 @@ interface VariableSpec {
   readonly secret?: boolean;
 }
 
-const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+const positiveInt = (max: number) =>
+  z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be 1 or more').max(max, `must be ${max} or less`);
+const fraction = (max: number) => z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0 or more').max(max, `must be ${max} or less`);
 
 const VARIABLES = {
   UPSTOX_ACCESS_TOKEN: { schema: z.string().min(1).optional(), example: 'eyJ0eXAiOi... (the Analytics Token)', secret: true },
@@ -39,10 +41,10 @@ const VARIABLES = {
   RATE_LIMIT_PER_SECOND: { schema: positiveInt(100_000).default(50), example: '50' },
   RATE_LIMIT_PER_MINUTE: { schema: positiveInt(1_000_000).default(500), example: '500' },
   RATE_LIMIT_PER_HALF_HOUR: { schema: positiveInt(10_000_000).default(2000), example: '2000' },
-  RATE_WINDOW_SCALE: { schema: z.coerce.number().min(1).max(10_000).default(1), example: '1' },
-  RATE_MARGIN_MS: { schema: z.coerce.number().int().min(0).max(60_000).default(250), example: '250' },
-  RATE_RESERVE_LIVE: { schema: z.coerce.number().min(0).max(0.5).default(0.05), example: '0.05' },
-  RATE_RESERVE_NIGHTLY: { schema: z.coerce.number().min(0).max(0.5).default(0.05), example: '0.05' },
+  RATE_WINDOW_SCALE: { schema: z.coerce.number({ error: 'must be a number' }).min(1, 'must be 1 or more').max(10_000, 'must be 10000 or less').default(1), example: '1' },
+  RATE_MARGIN_MS: { schema: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').max(60_000, 'must be 60000 or less').default(250), example: '250' },
+  RATE_RESERVE_LIVE: { schema: fraction(0.5).default(0.05), example: '0.05' },
+  RATE_RESERVE_NIGHTLY: { schema: fraction(0.5).default(0.05), example: '0.05' },
   RATE_BUDGET_GROUPS: {
     schema: z.string().regex(/^(\s*[a-z0-9*-]+=[a-z0-9_-]+\s*)?(,\s*[a-z0-9*-]+=[a-z0-9_-]+\s*)*$/).default(''),
     example: 'historical-candle=candles,intraday-candle=candles',
@@ -55,6 +57,8 @@ export interface Config {
   readonly upstox: {
     /** Undefined when neither token variable is set; `requireToken` turns that into an error. */
     readonly token: string | undefined;
+    /** The file the token was read from, when it came from UPSTOX_ACCESS_TOKEN_FILE. */
+    readonly tokenFile: string | undefined;
     readonly baseUrl: string;
     readonly account: string;
     readonly requestTimeoutMs: number;
@@ -109,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return deepFreeze({
     upstox: {
       token,
+      tokenFile: v.UPSTOX_ACCESS_TOKEN_FILE,
       baseUrl: v.UPSTOX_API_BASE_URL,
       account: v.UPSTOX_ACCOUNT,
       requestTimeoutMs: v.UPSTOX_REQUEST_TIMEOUT_MS,
@@ -186,6 +191,46 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/**
+ * Returns the token, re-reading UPSTOX_ACCESS_TOKEN_FILE when the file changed (checked at
+ * most once a second), so that a replaced token takes effect without a restart. A token from
+ * UPSTOX_ACCESS_TOKEN never changes while the process runs.
+ */
+export function tokenProvider(config: Config): () => string {
+  let token = requireToken(config);
+  const file = config.upstox.tokenFile;
+  if (!file) return () => token;
+  let checkedAt = Date.now();
+  let modifiedMs = statSync(file).mtimeMs;
+  return () => {
+    const now = Date.now();
+    if (now - checkedAt < 1_000) return token;
+    checkedAt = now;
+    try {
+      const stat = statSync(file);
+      if (stat.mtimeMs !== modifiedMs) {
+        const fresh = readFileSync(file, 'utf8').trim();
+        modifiedMs = stat.mtimeMs;
+        // An empty file is taken as a write in progress; the old token stays until it is filled.
+        if (fresh) token = fresh;
+      }
+    } catch {
+      // The file is being replaced; the old token stays until the new file is readable.
+    }
+    return token;
+  };
+}
+
+/**
+ * Reads `.env` in the current directory into the environment, if present. Variables that are
+ * already set keep their values.
+ */
+export function loadDotEnv(path = '.env'): boolean {
+  if (!existsSync(path)) return false;
+  process.loadEnvFile(path);
+  return true;
 }
 
 /** Returns a copy of the configuration with some Upstox settings replaced, frozen like the original. */

@@ -6,6 +6,8 @@ import { withUpstoxSettings, type Config } from '../config/env.js';
 import type { Logger } from '../log/logger.js';
 import { startSimulator, type RunningSimulator } from '../simulator/server.js';
 import { candleTableName } from '../stores/questdb/candle-tables.js';
+import { sqlString } from '../stores/questdb/questdb-http.js';
+import { intervalLabel, isIntradayUnit } from '../upstox/candle-units.js';
 import { istToday } from '../time/ist.js';
 import { startIngestWorker } from '../../workers/ingest-worker.js';
 import { migrateAll, openContext, PROJECT_ROOT } from '../cli/context.js';
@@ -18,7 +20,7 @@ export interface DemoResult {
   /** The API base URL the demo read: the simulator's address, or the configured host. */
   readonly apiBaseUrl: string;
   readonly usedSimulator: boolean;
-  /** Stored candle rows per table and interval label. */
+  /** Stored candle rows of the watchlist per table and interval label, inside the demo's date ranges. */
   readonly stored: readonly { table: string; interval: string; rows: number }[];
   /** Rows the exchange calendar implies per interval label. */
   readonly expected: ReadonlyMap<string, number>;
@@ -63,12 +65,17 @@ export async function runDemo(baseConfig: Config, log: Logger, print: (line: str
       backfills.push({ ...progress, requestsQueued: started.enqueued });
     }
 
+    // Only the demo's own rows count: other backfills may have stored more in the same tables.
     const stored: { table: string; interval: string; rows: number }[] = [];
-    for (const kind of ['candles_intraday', 'candles_daily'] as const) {
-      const table = candleTableName(config.questdb.tablePrefix, kind);
-      const keys = plan.watchlist.map((k) => `'${k.replace(/'/g, "''")}'`).join(', ');
-      const result = await context.questdb.exec(`SELECT interval, count() FROM ${table} WHERE instrument_key IN (${keys}) ORDER BY interval`);
-      for (const [interval, rows] of result.dataset) stored.push({ table, interval: String(interval), rows: Number(rows) });
+    const keys = plan.watchlist.map(sqlString).join(', ');
+    for (const backfill of plan.backfills) {
+      const table = candleTableName(config.questdb.tablePrefix, isIntradayUnit(backfill.unit) ? 'candles_intraday' : 'candles_daily');
+      const interval = intervalLabel(backfill.unit, backfill.interval);
+      const rows = await context.questdb.scalar(
+        `SELECT count() FROM ${table} WHERE interval = ${sqlString(interval)} AND instrument_key IN (${keys}) ` +
+          `AND trade_date >= ${sqlString(backfill.from)} AND trade_date <= ${sqlString(backfill.to)}`,
+      );
+      stored.push({ table, interval, rows });
     }
     return {
       apiBaseUrl: config.upstox.baseUrl,

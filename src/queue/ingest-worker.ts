@@ -85,6 +85,7 @@ export class IngestWorker {
     try {
       payload = handler.parse(job.data);
     } catch (error) {
+      await handler.rejectInvalid?.(job.data, error, context);
       await this.options.recordRun({ ...base, finishedAt: new Date(), requestsMade: 0, rowsWritten: 0, outcome: 'failed', ...errorFields(error) });
       log.error({ err: error }, 'job payload is invalid; failing without retries');
       throw new UnrecoverableError(`invalid payload: ${(error as Error).message}`);

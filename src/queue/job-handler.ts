@@ -16,4 +16,6 @@ export interface JobHandler<Payload = unknown> {
   run(payload: Payload, context: JobContext): Promise<JobSummary>;
   /** Called once when no attempt follows, with the error of the last one. */
   giveUp(payload: Payload, error: unknown, context: JobContext): Promise<void>;
+  /** Called when the job's data does not parse, so the handler can close whatever the job stood for. */
+  rejectInvalid?(data: unknown, error: unknown, context: JobContext): Promise<void>;
 }

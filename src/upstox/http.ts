@@ -17,7 +17,8 @@ import {
 export interface UpstoxHttpOptions {
   /** Such as `https://api.upstox.com`, or the simulator's address. */
   readonly baseUrl: string;
-  readonly token: string;
+  /** The token, or a function that returns the current one (for a token file that may be replaced). */
+  readonly token: string | (() => string);
   readonly requestTimeoutMs: number;
   readonly userAgent?: string;
   /** The largest body read, in bytes; a larger one is an unexpected body. */
@@ -83,10 +84,20 @@ export class UpstoxHttp {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.requestTimeoutMs = options.requestTimeoutMs;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    const token = options.token;
+    const tokenOf = typeof options.token === 'function' ? options.token : ((token: string) => () => token)(options.token);
+    // Every token used so far, so that a body echoing an older one is scrubbed too.
+    const used = new Set<string>();
     const userAgent = options.userAgent ?? 'upstox-ingest/0.1 (+https://github.com/upstox-ingest)';
-    this.headers = () => ({ authorization: `Bearer ${token}`, accept: 'application/json', 'user-agent': userAgent });
-    this.scrub = (text) => (token.length > 0 && text.includes(token) ? text.split(token).join('[redacted]') : text);
+    this.headers = () => {
+      const token = tokenOf();
+      used.add(token);
+      return { authorization: `Bearer ${token}`, accept: 'application/json', 'user-agent': userAgent };
+    };
+    this.scrub = (text) => {
+      let clean = text;
+      for (const token of used) if (token.length > 0 && clean.includes(token)) clean = clean.split(token).join('[redacted]');
+      return clean;
+    };
     this.dispatcher = new Agent({
       connections: 16,
       headersTimeout: options.requestTimeoutMs,

@@ -18,10 +18,24 @@ export class InvalidInstrumentKeyError extends Error {
   constructor(readonly value: string) {
     super(
       `invalid instrument key ${JSON.stringify(value)}: expected SEGMENT|IDENTIFIER such as NSE_EQ|INE002A01018 or ` +
-        `"NSE_INDEX|Nifty 50", with SEGMENT one of ${SEGMENTS.join(', ')}; a bare trading symbol is not a key`,
+        `"NSE_INDEX|Nifty 50", with SEGMENT one of ${SEGMENTS.join(', ')}; ${hintFor(value)}`,
     );
     this.name = 'InvalidInstrumentKeyError';
   }
+}
+
+// Names the most likely mistake: a quote-response key (`NSE_EQ:NHPC`), a lower-case segment,
+// or a trading symbol. The instrument's key is in the instruments master (the
+// `instrument_key` field), and equities use their ISIN as the identifier.
+function hintFor(value: string): string {
+  if (/^[A-Z_]+:/.test(value)) {
+    return 'quote responses name instruments SEGMENT:SYMBOL, but requests need SEGMENT|IDENTIFIER, with "|" and the ISIN or exchange token';
+  }
+  const pipe = value.indexOf('|');
+  if (pipe > 0 && isInstrumentKey(value.slice(0, pipe).toUpperCase() + value.slice(pipe))) {
+    return 'the segment must be upper case';
+  }
+  return 'a bare trading symbol is not a key: look the symbol up in the instruments master, whose instrument_key field holds the key';
 }
 
 /** Returns true when `value` is a well-formed Upstox instrument key. */

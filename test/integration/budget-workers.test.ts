@@ -99,6 +99,8 @@ describe('three worker processes on one budget', () => {
     const keys = INDEX_KEYS.slice(120, 130);
     const started = await dailyBackfill(keys);
     const progress = await waitForBackfill(ctx.pool, started.backfillId, { pollMs: 100, timeoutMs: 60_000 });
+    // The ledger settles inside each job, a moment before BullMQ marks the job completed.
+    for (let i = 0; i < 100 && (await producer.queues.backfill.getJobCounts('active')).active > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
     const jobs = await Promise.all(started.plan.chunks.map((c) => producer.queues.backfill.getJob(c.chunkId)));
     const outcomes = await ctx.pool.query<{ outcome: string; n: bigint }>(
       `SELECT outcome, count(*) AS n FROM ingest_runs WHERE job_id = ANY($1) GROUP BY outcome ORDER BY outcome`,

@@ -40,6 +40,18 @@ describe('Postgres type parsing', () => {
     expect(result.rows[0]!.d).toBe('2024-03-28');
   });
 
+  it('survives the server closing an idle connection', async () => {
+    const { createPostgresPool } = await import('../../src/stores/postgres/pool.js');
+    const errors: Error[] = [];
+    const pool = createPostgresPool(ctx.config.postgres.url, { max: 1, applicationName: 'idle-victim', onIdleError: (error) => errors.push(error) });
+    await pool.query('SELECT 1');
+    await ctx.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'idle-victim'");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const after = await pool.query<{ n: number }>('SELECT 1 AS n');
+    await pool.end();
+    expect([errors.length, after.rows[0]?.n]).toEqual([1, 1]);
+  });
+
   it('reads timestamptz as the exact instant', async () => {
     const result = await ctx.pool.query<{ t: Date }>("SELECT '2024-03-28T03:45:00Z'::timestamptz AS t");
     expect(result.rows[0]!.t.toISOString()).toBe('2024-03-28T03:45:00.000Z');

@@ -71,6 +71,8 @@ describe('ingest worker', () => {
     );
     const { backfillId, chunkId } = await backfill();
     await waitForBackfill(ctx.pool, backfillId, { pollMs: 50, timeoutMs: 30_000 });
+    // The ledger settles inside the job, a moment before BullMQ marks the job completed.
+    await waitFor('the job to complete', async () => ((await producer.queues.backfill.getJobState(chunkId)) === 'completed' ? true : undefined));
     const job = await producer.queues.backfill.getJob(chunkId);
     // BullMQ counts the successful run as the one attempt made; the two deferrals add none.
     expect([job?.attemptsMade, (await getChunk(ctx.pool, chunkId))?.state, server.requests.length]).toEqual([1, 'done', 3]);
@@ -127,6 +129,18 @@ describe('ingest worker', () => {
     server.route(ok);
     await producer.resume();
     await waitForBackfill(ctx.pool, job.backfillId, { pollMs: 50, timeoutMs: 15_000 });
+  });
+
+  it('fails the chunk of a job whose payload is invalid', async () => {
+    const { recordBackfill } = await import('../../src/stores/postgres/chunk-ledger.js');
+    const chunk = { chunkId: 'candles-main-bad-payload', account: 'main', instrumentKey: 'NSE_EQ|INE000B01011', unit: 'hours' as const, interval: 6, source: 'historical' as const, fromDate: '2024-01-01', toDate: '2024-03-31' };
+    await recordBackfill(ctx.pool, 'main', {}, [{ ...chunk, state: 'pending' }]);
+    await producer.enqueue([{ jobId: chunk.chunkId, name: CANDLE_JOB_NAME, data: chunk }], 'backfill');
+    const settled = await waitFor('the chunk to settle', async () => {
+      const row = await getChunk(ctx.pool, chunk.chunkId);
+      return row?.state === 'pending' ? undefined : row;
+    });
+    expect([settled.state, settled.errorCode, server.requests.length]).toEqual(['failed', 'INVALID_PAYLOAD', 0]);
   });
 
   it('surfaces BullMQ rejecting an id with a colon', async () => {

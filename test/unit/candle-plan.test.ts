@@ -38,6 +38,14 @@ describe('candle backfill plan', () => {
     expect(plan.chunks[0]?.detail).toMatch(/not available before 2022-01/);
   });
 
+  it('rejects an interval the unit does not allow', () => {
+    expect(() => planCandleBackfill({ ...base, unit: 'hours', interval: 6, fromDate: '2024-01-01', toDate: '2024-03-31' })).toThrow(/use an integer from 1 to 5/);
+  });
+
+  it('rejects a fractional interval', () => {
+    expect(() => planCandleBackfill({ ...base, unit: 'minutes', interval: 1.5, fromDate: '2024-01-01', toDate: '2024-03-31' })).toThrow(/invalid interval 1.5/);
+  });
+
   it('never plans a window wider than the unit allows', () => {
     const cases = [
       { unit: 'minutes' as const, interval: 1 },

@@ -34,6 +34,18 @@ describe('instrument keys', () => {
     expect(keys.filter(isInstrumentKey)).toEqual(keys);
   });
 
+  it('explains a quote-response key', () => {
+    expect(() => encodeInstrumentKey('NSE_EQ:INE002A01018')).toThrow(/requests need SEGMENT\|IDENTIFIER/);
+  });
+
+  it('explains a lower-case segment', () => {
+    expect(() => encodeInstrumentKey('nse_eq|INE002A01018')).toThrow(/segment must be upper case/);
+  });
+
+  it('points a bare symbol to the instruments master', () => {
+    expect(() => encodeInstrumentKey('TECHM')).toThrow(/instruments master/);
+  });
+
   it('rejects an unknown segment', () => {
     expect(isInstrumentKey('NYSE|IBM')).toBe(false);
   });

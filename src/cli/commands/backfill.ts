@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { startCandleBackfill, waitForBackfill } from '../../backfill/candle-backfill.js';
+import type { CandlePlan } from '../../candles/plan.js';
+import { historicalCandlePath, intradayCandlePath } from '../../upstox/candles.js';
 import { loadConfig } from '../../config/env.js';
 import { backfillProblems } from '../../stores/postgres/chunk-ledger.js';
 import { isIsoDate, istToday } from '../../time/ist.js';
-import { CANDLE_UNITS, type CandleUnit } from '../../upstox/candle-units.js';
+import { CANDLE_UNITS, INTERVAL_RANGE, isValidInterval, type CandleUnit } from '../../upstox/candle-units.js';
 import { openContext } from '../context.js';
 import { createProgressReporter } from '../progress.js';
 
@@ -40,6 +42,10 @@ export function registerBackfill(program: Command): void {
         if (!isIsoDate(value)) throw new Error(`${name} ${JSON.stringify(value)} is not a date; use YYYY-MM-DD, such as 2024-01-31`);
       }
       const interval = Number(options.interval);
+      if (!isValidInterval(options.unit, interval)) {
+        const [min, max] = INTERVAL_RANGE[options.unit];
+        throw new Error(`--interval ${JSON.stringify(options.interval)} is invalid for --unit ${options.unit}: use a whole number from ${min} to ${max}`);
+      }
       const config = loadConfig();
       const input = { account: config.upstox.account, instrumentKeys, unit: options.unit, interval, fromDate: options.from, toDate: options.to, today: istToday(Date.now()) };
 
@@ -52,6 +58,10 @@ export function registerBackfill(program: Command): void {
       try {
         const started = await startCandleBackfill(context.pool, context.producer, input, { refetch: options.refetch });
         printPlan(started.plan);
+        if (started.plan.chunks.every((c) => c.state === 'unavailable')) {
+          console.log(`nothing to fetch: Upstox has no ${options.unit} candles for this range${options.unit === 'minutes' || options.unit === 'hours' ? '; daily candles (--unit days) go back to 2000' : ''}`);
+          return;
+        }
         console.log(
           `backfill ${started.backfillId}: queued ${started.enqueued} request(s); ${started.alreadyQueued} already queued; ` +
             `${started.alreadySettled} already stored (use --refetch to fetch them again)`,
@@ -81,12 +91,19 @@ function readInstruments(options: CandleBackfillOptions): string[] {
   return cleaned;
 }
 
-function printPlan(plan: { chunks: readonly { state: string; chunkId: string; detail?: string; fromDate: string; toDate: string }[]; notes: readonly string[] }): void {
+const LISTED_REQUESTS = 20;
+
+function printPlan(plan: CandlePlan): void {
   const requests = plan.chunks.filter((c) => c.state === 'pending');
   const unavailable = plan.chunks.filter((c) => c.state === 'unavailable');
   console.log(`plan: ${requests.length} request(s), ${unavailable.length} window(s) not requestable`);
+  for (const chunk of requests.slice(0, LISTED_REQUESTS)) {
+    const path = chunk.source === 'intraday' ? intradayCandlePath(chunk) : historicalCandlePath(chunk);
+    console.log(`  GET ${path}`);
+  }
+  if (requests.length > LISTED_REQUESTS) console.log(`  … and ${requests.length - LISTED_REQUESTS} more request(s)`);
   for (const note of plan.notes) console.log(`  note: ${note}`);
-  for (const chunk of unavailable) console.log(`  not requested ${chunk.fromDate}..${chunk.toDate}: ${chunk.detail}`);
+  for (const chunk of unavailable) console.log(`  not requested: ${chunk.instrumentKey} ${chunk.fromDate}..${chunk.toDate}: ${chunk.detail}`);
 }
 
 function formatStates(byState: Readonly<Record<string, number>>): string {

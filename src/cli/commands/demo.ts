@@ -11,7 +11,7 @@ export function registerDemo(program: Command): void {
       const config = loadConfig();
       const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { process: 'demo' });
       const result = await runDemo(config, log, (line) => console.log(line));
-      console.log('\nrows stored in QuestDB (watchlist only):');
+      console.log('\nrows stored in QuestDB for the demo watchlist and date ranges:');
       console.log(`  ${'table'.padEnd(28)} ${'interval'.padEnd(10)} ${'rows'.padStart(8)} ${'expected'.padStart(9)}`);
       for (const row of result.stored) {
         const expected = result.expected.get(row.interval);
@@ -23,14 +23,15 @@ export function registerDemo(program: Command): void {
 Try these in the QuestDB console (http://127.0.0.1:9000) or over its PostgreSQL port
 (psql -h 127.0.0.1 -p 8812 -U admin -d qdb, password quest):
 
-  -- INFY's real session of 2025-02-07 as 15-minute bars, on IST boundaries
+  -- INFY's real session of 2025-02-07, 1-minute bars rolled up to 15 minutes on IST boundaries
   SELECT ts, first(open) open, max(high) high, min(low) low, last(close) close, sum(volume) volume
   FROM ${intraday}
-  WHERE instrument_key = 'NSE_EQ|INE009A01021' AND trade_date = '2025-02-07'
+  WHERE instrument_key = 'NSE_EQ|INE009A01021' AND interval = '1minute' AND trade_date = '2025-02-07'
   SAMPLE BY 15m ALIGN TO CALENDAR WITH OFFSET '05:30';
 
-  -- the last daily close of each watchlist instrument
-  SELECT instrument_key, trade_date, close FROM ${daily} LATEST ON ts PARTITION BY instrument_key;
+  -- the last daily close of each instrument (trade_date is a DATE, shown at 00:00)
+  SELECT instrument_key, trade_date, close FROM ${daily} WHERE interval = '1day'
+  LATEST ON ts PARTITION BY instrument_key;
 `);
     });
 }

@@ -21,7 +21,7 @@ export function registerStatus(program: Command): void {
 
         const alerts = await openAlerts(context.pool);
         console.log(alerts.length === 0 ? 'open alerts: none' : 'open alerts:');
-        for (const a of alerts) console.log(`  ${a.raisedAt.toISOString()} ${a.account} ${a.kind} ${a.subject}: ${a.message}`);
+        for (const a of alerts) console.log(`  ${a.raisedAt.toISOString()} ${a.account} ${[a.kind, a.subject].filter(Boolean).join(' ')}: ${a.message}`);
 
         const backfills = await context.pool.query<{ id: bigint; created_at: Date; request: { unit: string; interval: number; fromDate: string; toDate: string; instrumentKeys: string[] } }>(
           'SELECT id, created_at, request FROM backfills WHERE account = $1 ORDER BY id DESC LIMIT 5',
@@ -31,7 +31,8 @@ export function registerStatus(program: Command): void {
         for (const b of backfills.rows) {
           const p = await backfillProgress(context.pool, toSafeNumber(b.id));
           const r = b.request;
-          console.log(`  #${b.id} ${b.created_at.toISOString()} ${r.instrumentKeys.length} instrument(s) ${r.interval} ${r.unit} ${r.fromDate}..${r.toDate}: ${p.finished}/${p.total} chunks settled, ${p.rowsWritten} rows`);
+          const states = Object.entries(p.byState).filter(([, n]) => n > 0).map(([state, n]) => `${state} ${n}`).join(', ');
+          console.log(`  #${b.id} ${b.created_at.toISOString()} ${r.instrumentKeys.length} instrument(s), ${r.interval}-${r.unit.slice(0, -1)} candles ${r.fromDate}..${r.toDate}: ${states || 'no chunks'}; ${p.rowsWritten} rows`);
         }
 
         const failures = await context.pool.query<{ finished_at: Date; job_id: string; outcome: string; error_code: string | null; error_message: string | null }>(

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { describeConfig, loadConfig } from '../../config/env.js';
+import { describeConfig, loadConfig, requireToken } from '../../config/env.js';
 import { createLogger } from '../../log/logger.js';
 import { startIngestWorker } from '../../../workers/ingest-worker.js';
 
@@ -9,6 +9,7 @@ export function registerWorker(program: Command): void {
     .description('run an ingest worker until SIGTERM or SIGINT; run as many as you like against one Redis')
     .action(async () => {
       const config = loadConfig();
+      requireToken(config);
       const log = createLogger(config.logLevel, { process: 'worker' });
       log.info({ config: describeConfig(config) }, 'configuration');
       const running = await startIngestWorker(config, log);

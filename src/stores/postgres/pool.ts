@@ -24,14 +24,24 @@ const typeParsers = {
   getTypeParser: ((oid: number, format?: string) => parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
-/** Creates a connection pool whose type parsers are exact and time-zone independent. */
-export function createPostgresPool(connectionString: string, options: { max?: number; applicationName?: string } = {}): PostgresPool {
-  return new pg.Pool({
+/**
+ * Creates a connection pool whose type parsers are exact and time-zone independent.
+ * `onIdleError` hears about an idle connection that the server closed (a restart, an
+ * administrator); the pool drops that connection and opens a new one for the next query.
+ * Without a listener such an error would crash the process.
+ */
+export function createPostgresPool(
+  connectionString: string,
+  options: { max?: number; applicationName?: string; onIdleError?: (error: Error) => void } = {},
+): PostgresPool {
+  const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'upstox-ingest',
     types: typeParsers,
   });
+  pool.on('error', (error) => options.onIdleError?.(error));
+  return pool;
 }
 
 /** Converts an int8 value to a number, refusing values a double cannot hold exactly. */
