@@ -39,7 +39,8 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 const ok = () => ({ status: 200, body: candleBody([dayBar('2024-03-28'), dayBar('2024-03-27')]) });
 
 beforeAll(async () => {
-  ctx = await createTestContext({ UPSTOX_ACCOUNT: 'main', JOB_ATTEMPTS: '3', WORKER_CONCURRENCY: '2' });
+  // Windows shortened 10,000×, so the pauses after 429 answers last milliseconds.
+  ctx = await createTestContext({ UPSTOX_ACCOUNT: 'main', JOB_ATTEMPTS: '3', WORKER_CONCURRENCY: '2', RATE_WINDOW_SCALE: '10000' });
   await server.start();
   const config = withUpstoxSettings(ctx.config, { token: TOKEN, baseUrl: server.url });
   worker = await startIngestWorker(config, ctx.log);
@@ -77,6 +78,19 @@ describe('ingest worker', () => {
     // BullMQ counts the successful run as the one attempt made; the two deferrals add none.
     expect([job?.attemptsMade, (await getChunk(ctx.pool, chunkId))?.state, server.requests.length]).toEqual([1, 'done', 3]);
   });
+
+  it('fails a job as rate-limited after 20 deferrals', async () => {
+    server.route(() => ({ status: 429, body: '{"status":"error","errors":[{"errorCode":"UDAPI10005","message":"Too Many Request Sent"}]}' }));
+    const { backfillId, chunkId } = await backfill();
+    await waitForBackfill(ctx.pool, backfillId, { pollMs: 50, timeoutMs: 30_000 });
+    const chunk = await getChunk(ctx.pool, chunkId);
+    const runs = await ctx.pool.query<{ outcome: string; n: bigint }>('SELECT outcome, count(*) AS n FROM ingest_runs WHERE job_id = $1 GROUP BY outcome ORDER BY outcome', [chunkId]);
+    expect([chunk?.state, chunk?.errorCode, server.requests.length]).toEqual(['failed', 'UDAPI10005', 21]);
+    expect(runs.rows).toEqual([
+      { outcome: 'deferred', n: 20n },
+      { outcome: 'failed', n: 1n },
+    ]);
+  }, 40_000);
 
   it('fails a permanent error at once with one request', async () => {
     server.enqueue({ status: 400, body: '{"status":"error","errors":[{"errorCode":"UDAPI100011","message":"Invalid Instrument key"}]}' });
