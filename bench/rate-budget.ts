@@ -1,7 +1,7 @@
 // Rate-budget benchmark: a backfill of many candle requests against the simulator, which
 // enforces Upstox's three windows, run by several worker processes that share one budget.
 // It prints the wall time, the lower bound the windows imply for that many requests, their
-// ratio, and the number of 429 answers the simulator sent.
+// ratio, and the number of 429 responses the simulator sent.
 //
 // The windows are shortened by --scale (default 10: 1 s → 100 ms, 60 s → 6 s, 30 min → 3 min).
 // With more than 2,000 requests the 30-minute window binds, as it does for real backfills.
@@ -45,7 +45,7 @@ function parseOptions(argv: string[]): Options {
 
 /**
  * Returns the earliest start of the last of `count` requests that the sliding windows allow:
- * each request starts as soon as every window holds fewer than its limit.
+ * each request starts as soon as every window contains fewer than its limit.
  */
 export function lowerBoundMs(count: number, limits: readonly number[], windowsMs: readonly number[]): number {
   const starts: number[] = [];
@@ -121,13 +121,13 @@ async function main(): Promise<void> {
     results.push(result);
     console.log(
       `run ${run}: wall ${(result.wallMs / 1000).toFixed(2)} s, ratio ${(result.wallMs / bound).toFixed(3)}; last request received at ` +
-        `${(result.lastSentMs / 1000).toFixed(2)} s, ratio ${(result.lastSentMs / bound).toFixed(3)}; 429 answers ${result.rejected429}; requests accepted ${result.accepted}; most in one window ${JSON.stringify(result.maxima)}`,
+        `${(result.lastSentMs / 1000).toFixed(2)} s, ratio ${(result.lastSentMs / bound).toFixed(3)}; 429 responses ${result.rejected429}; requests accepted ${result.accepted}; most in one window ${JSON.stringify(result.maxima)}`,
     );
   }
   const ratios = results.map((r) => r.wallMs / bound).sort((a, b) => a - b);
   const median = ratios[Math.floor(ratios.length / 2)]!;
   const total429 = results.reduce((n, r) => n + r.rejected429, 0);
-  console.log(`\nmedian ratio ${median.toFixed(3)} (target ≤ 1.03); 429 answers in all runs: ${total429}`);
+  console.log(`\nmedian ratio ${median.toFixed(3)} (target ≤ 1.03); 429 responses in all runs: ${total429}`);
   if (median > 1.03 || total429 > 0) process.exitCode = 1;
 }
 

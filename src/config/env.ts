@@ -138,7 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   });
 }
 
-/** Returns the token, or throws an error that says how to provide one. */
+/** Returns the token, or throws an error that explains how to provide one. */
 export function requireToken(config: Config): string {
   if (config.upstox.token) return config.upstox.token;
   throw new ConfigError([

@@ -31,7 +31,7 @@ type RunBase = Omit<RunRecord, 'finishedAt' | 'requestsMade' | 'rowsWritten' | '
 
 /**
  * Runs the jobs of one account's queue for one priority class. It is the one adapter
- * between our errors and BullMQ. When the rate budget has no slot, or Upstox answers 429,
+ * between our errors and BullMQ. When the rate budget has no slot, or Upstox returns 429,
  * the job goes back to wait without using an attempt and the queue stops taking jobs until
  * the wait is over. An unusable token or a block pauses the account and raises one alert. A
  * permanent error fails the job at once, and anything else is retried with backoff until the
@@ -119,7 +119,7 @@ export class IngestWorker {
           await handler.giveUp(payload, error, context);
           await this.options.recordRun({ ...finished, outcome: 'failed' });
           log.error({ err: error, deferrals }, 'job failed: rate-limited by Upstox on every one of its deferrals');
-          throw new UnrecoverableError(`rate-limited: Upstox answered 429 ${deferrals} times in a row for this job`);
+          throw new UnrecoverableError(`rate-limited: Upstox returned 429 ${deferrals} times in a row for this job`);
         }
         await job.updateData({ ...(job.data as object), rateLimitDeferrals: deferrals });
         const { pauseMs, startedNow } = await this.options.budget.pauseAfterRateLimit(action.api, action.retryAfterMs);

@@ -2,14 +2,14 @@ import type { Logger } from '../log/logger.js';
 import type { PriorityClass } from '../rate-budget/rate-budget.js';
 import type { JobSummary } from '../../jobs/job-summary.js';
 
-/** What a handler learns about the run besides its payload. */
+/** The run's context that a handler receives besides its payload. */
 export interface JobContext {
   readonly log: Logger;
   /** The priority class of the queue the job came from; requests draw on that class's budget. */
   readonly priority: PriorityClass;
 }
 
-/** How the worker runs one job name: validate the payload, run it, and record a final failure. */
+/** The worker's hooks for one job name: payload validation, the run, and the record of a final failure. */
 export interface JobHandler<Payload = unknown> {
   /** Validates the job's data; a payload that does not parse fails the job without retries. */
   parse(data: unknown): Payload;

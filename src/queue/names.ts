@@ -15,5 +15,5 @@ export function ingestQueueName(account: string, priority: PriorityClass): strin
 export const KEEP_COMPLETED_SECONDS = 7 * 24 * 3600;
 export const KEEP_FAILED_SECONDS = 30 * 24 * 3600;
 
-/** Upstox 429 answers one job may wait out before it fails as rate-limited. */
+/** Upstox 429 responses one job may wait out before it fails as rate-limited. */
 export const MAX_RATE_LIMIT_DEFERRALS = 20;

@@ -4,7 +4,7 @@
 //
 // Layout per budget: a sorted set `<base>:log` of admitted requests (score = time in ms,
 // member = a unique id), a key `<base>:paused` whose TTL is a pause set after a 429, and
-// counters `<base>:429` (all 429 answers) and `<base>:streak` (429s in a row). A request's
+// counters `<base>:429` (all 429 responses) and `<base>:streak` (429s in a row). A request's
 // score is first its admission time, then, once its response arrived, that later time.
 // Upstox counts a request when it arrives, which lies between the two; keeping the later
 // time means a window never frees early, however long the request took to get there.

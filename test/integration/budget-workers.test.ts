@@ -72,7 +72,7 @@ describe('three worker processes on one budget', () => {
     expect(stats?.maxInWindow.minute).toBeLessThanOrEqual(LIMITS.perMinute);
   }, 90_000);
 
-  it('starts a due live job within one slot while a backfill saturates the budget', async () => {
+  it('starts a live job within one slot', async () => {
     // Wait out the minute window left by the previous test, so this backfill saturates a fresh one.
     await new Promise((resolve) => setTimeout(resolve, 60_000 / SCALE + 200));
     const started = await dailyBackfill(INDEX_KEYS.slice(60, 120));
@@ -100,7 +100,11 @@ describe('three worker processes on one budget', () => {
     const started = await dailyBackfill(keys);
     const progress = await waitForBackfill(ctx.pool, started.backfillId, { pollMs: 100, timeoutMs: 60_000 });
     // The ledger settles inside each job, a moment before BullMQ marks the job completed.
-    for (let i = 0; i < 100 && (await producer.queues.backfill.getJobCounts('active')).active > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < 100; i++) {
+      const { active = 0 } = await producer.queues.backfill.getJobCounts('active');
+      if (active === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const jobs = await Promise.all(started.plan.chunks.map((c) => producer.queues.backfill.getJob(c.chunkId)));
     const outcomes = await ctx.pool.query<{ outcome: string; n: bigint }>(
       `SELECT outcome, count(*) AS n FROM ingest_runs WHERE job_id = ANY($1) GROUP BY outcome ORDER BY outcome`,

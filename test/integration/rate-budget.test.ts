@@ -5,7 +5,7 @@ import { createTestContext, type TestContext } from '../support/test-context.js'
 let ctx: TestContext;
 let counter = 0;
 
-/** A budget under a fresh account name, so tests never share windows. */
+/** Creates a budget under a fresh account name, so tests never share windows. */
 function budget(overrides: Partial<RateBudgetOptions> = {}): RateBudget {
   counter++;
   return new RateBudget({
@@ -181,7 +181,7 @@ describe('budget command', () => {
       timeout: 30_000,
     });
     // The 1-second window may have emptied while the CLI started, so its count is not checked.
-    expect(stdout).toMatch(/historical-candle +second [0-3]\/50, minute 3\/500, halfHour 3\/2000; 429 answers so far 0/);
+    expect(stdout).toMatch(/historical-candle +second [0-3]\/50, minute 3\/500, halfHour 3\/2000; 429 responses so far 0/);
     expect(stdout).toContain('backfill  waiting 0, delayed 0, active 0');
   }, 40_000);
 });

@@ -39,7 +39,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 const ok = () => ({ status: 200, body: candleBody([dayBar('2024-03-28'), dayBar('2024-03-27')]) });
 
 beforeAll(async () => {
-  // Windows shortened 10,000×, so the pauses after 429 answers last milliseconds.
+  // Windows shortened 10,000×, so the pauses after 429 responses last milliseconds.
   ctx = await createTestContext({ UPSTOX_ACCOUNT: 'main', JOB_ATTEMPTS: '3', WORKER_CONCURRENCY: '2', RATE_WINDOW_SCALE: '10000' });
   await server.start();
   const config = withUpstoxSettings(ctx.config, { token: TOKEN, baseUrl: server.url });

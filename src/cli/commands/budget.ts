@@ -17,7 +17,7 @@ export function registerBudget(program: Command): void {
         for (const usage of await budget.usage(ALL_UPSTOX_APIS)) {
           const windows = usage.windows.map((w) => `${w.name} ${w.used}/${w.limit}`).join(', ');
           const paused = usage.pausedMs > 0 ? `, paused ${Math.ceil(usage.pausedMs / 1000)} s after a 429` : '';
-          console.log(`  ${usage.group.padEnd(20)} ${windows}; 429 answers so far ${usage.rateLimitedTotal}${paused}`);
+          console.log(`  ${usage.group.padEnd(20)} ${windows}; 429 responses so far ${usage.rateLimitedTotal}${paused}`);
         }
         console.log('waiting work:');
         for (const [priority, counts] of Object.entries(await context.producer.counts())) {
