@@ -1,3 +1,8 @@
+import { SNAPSHOT_JOBS } from '../jobs/index.js';
+import { quarantineOnSchemaError, type SnapshotDeps, type SnapshotJobDefinition } from '../jobs/snapshot-job.js';
+import { AccountDataSwitch } from '../src/queue/account-data-switch.js';
+import { PostgresStore } from '../src/stores/postgres/store.js';
+import { QuestDbRowWriter } from '../src/stores/questdb/row-writer.js';
 import { candlePayloadSchema, CANDLE_JOB_NAME, giveUpCandleJob, rejectInvalidCandleJob, runCandleJob, type CandleJobDeps, type CandlePayload } from '../jobs/candles.js';
 import { StaticNseCalendar } from '../src/calendar/trading-calendar.js';
 import { tokenProvider, type Config } from '../src/config/env.js';
@@ -44,7 +49,10 @@ export async function startIngestWorker(config: Config, log: Logger): Promise<Ru
   const budget = createRateBudget(config, redis);
   const control = new JobProducer(redis, config.redis.queuePrefix, account, config.worker.attempts);
   const store = new QuestDbCandleStore({ http: questdb, senders, tablePrefix: config.questdb.tablePrefix });
+  const rowWriter = new QuestDbRowWriter({ http: questdb, senders, tablePrefix: config.questdb.tablePrefix });
+  const postgres = new PostgresStore(pool);
   const calendar = new StaticNseCalendar();
+  const accountData = new AccountDataSwitch(redis, config.redis.queuePrefix);
 
   const candleDeps = (context: JobContext): CandleJobDeps => ({
     api: client.api({ acquire: (api) => budget.take(api, context.priority) }),
@@ -66,6 +74,30 @@ export async function startIngestWorker(config: Config, log: Logger): Promise<Ru
     rejectInvalid: (data, error, context) => rejectInvalidCandleJob(data, error, candleDeps(context)),
   };
 
+  const snapshotDeps = (context: JobContext): SnapshotDeps => ({
+    api: client.api({ acquire: (api) => budget.take(api, context.priority) }),
+    questdb: rowWriter,
+    questdbSql: questdb,
+    postgres,
+    alerts: { raise: (alert) => raiseAlert(pool, alert) },
+    quarantine: { keep: (input) => quarantineBody(pool, input) },
+    calendar,
+    log: context.log,
+    account,
+    now: Date.now,
+    assetsBaseUrl: config.upstox.assetsBaseUrl,
+  });
+  const handlers: Record<string, JobHandler<never>> = { [CANDLE_JOB_NAME]: candleHandler as JobHandler<never> };
+  for (const definition of SNAPSHOT_JOBS as readonly SnapshotJobDefinition<unknown>[]) {
+    const handler: JobHandler<unknown> = {
+      accountData: definition.accountData,
+      parse: (data) => definition.payloadSchema.parse(data),
+      run: (payload, context) => definition.run(payload, snapshotDeps(context)),
+      giveUp: (payload, error, context) => quarantineOnSchemaError(error, definition.jobId(payload, account), snapshotDeps(context)),
+    };
+    handlers[definition.name] = handler as JobHandler<never>;
+  }
+
   const workers = PRIORITY_CLASSES.map(
     (priority) =>
       new IngestWorker({
@@ -74,8 +106,9 @@ export async function startIngestWorker(config: Config, log: Logger): Promise<Ru
         account,
         priority,
         concurrency: config.worker.concurrency,
-        handlers: { [CANDLE_JOB_NAME]: candleHandler as JobHandler<never> },
+        handlers,
         budget,
+        accountData,
         recordRun: (run) => recordRun(pool, run),
         raiseAlert: (alert) => raiseAlert(pool, alert),
         pauseAccount: () => control.pause(),

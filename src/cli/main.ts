@@ -6,6 +6,7 @@ import { registerBudget } from './commands/budget.js';
 import { registerDemo } from './commands/demo.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSim } from './commands/sim.js';
+import { registerSnapshot } from './commands/snapshot.js';
 import { registerStatus } from './commands/status.js';
 import { registerWorker } from './commands/worker.js';
 
@@ -26,6 +27,7 @@ const program = new Command()
 registerMigrate(program);
 registerWorker(program);
 registerBackfill(program);
+registerSnapshot(program);
 registerStatus(program);
 registerBudget(program);
 registerSim(program);

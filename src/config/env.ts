@@ -19,6 +19,7 @@ const VARIABLES = {
   UPSTOX_ACCESS_TOKEN: { schema: z.string().min(1).optional(), example: 'eyJ0eXAiOi... (the Analytics Token)', secret: true },
   UPSTOX_ACCESS_TOKEN_FILE: { schema: z.string().min(1).optional(), example: '/run/secrets/upstox_token' },
   UPSTOX_API_BASE_URL: { schema: z.url({ protocol: /^https?$/ }).default(DEFAULT_API_BASE_URL), example: DEFAULT_API_BASE_URL },
+  UPSTOX_ASSETS_BASE_URL: { schema: z.url({ protocol: /^https?$/ }).default('https://assets.upstox.com'), example: 'https://assets.upstox.com' },
   UPSTOX_ACCOUNT: { schema: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('default'), example: 'main' },
   UPSTOX_REQUEST_TIMEOUT_MS: { schema: positiveInt(600_000).default(30_000), example: '30000' },
   REDIS_URL: { schema: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'), example: 'redis://127.0.0.1:6379' },
@@ -60,6 +61,8 @@ export interface Config {
     /** The file the token was read from, when it came from UPSTOX_ACCESS_TOKEN_FILE. */
     readonly tokenFile: string | undefined;
     readonly baseUrl: string;
+    /** The host of the instruments master files. */
+    readonly assetsBaseUrl: string;
     readonly account: string;
     readonly requestTimeoutMs: number;
   };
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       token,
       tokenFile: v.UPSTOX_ACCESS_TOKEN_FILE,
       baseUrl: v.UPSTOX_API_BASE_URL,
+      assetsBaseUrl: v.UPSTOX_ASSETS_BASE_URL,
       account: v.UPSTOX_ACCOUNT,
       requestTimeoutMs: v.UPSTOX_REQUEST_TIMEOUT_MS,
     },

@@ -7,7 +7,9 @@ import {
   UpstoxBlockedError,
   UpstoxInvalidRequestError,
   UpstoxRateLimitError,
+  UpstoxPlanRequiredError,
   UpstoxSchemaError,
+  UpstoxStaticIpError,
 } from '../upstox/errors.js';
 
 /** What the worker does after a job throws. */
@@ -18,6 +20,8 @@ export type FailureAction =
   | { readonly kind: 'wait-for-budget'; readonly waitMs: number }
   /** Upstox answered 429: the API's budget pauses, and the job goes back to wait without using an attempt. */
   | { readonly kind: 'rate-limited'; readonly api: string; readonly retryAfterMs: number | undefined }
+  /** An account API refused the caller's IP: the account's account-data jobs stop, with one alert; market data goes on. */
+  | { readonly kind: 'disable-account-data' }
   /** The token or the caller is rejected: the account's queues pause and one alert is raised. */
   | { readonly kind: 'pause-account'; readonly alertKind: 'token_invalid' | 'blocked' }
   /** Permanent: retrying returns the same answer. */
@@ -33,7 +37,9 @@ export function classifyFailure(error: unknown): FailureAction {
   if (error instanceof UpstoxRateLimitError) return { kind: 'rate-limited', api: error.api, retryAfterMs: error.retryAfterMs };
   if (error instanceof UpstoxAuthError) return { kind: 'pause-account', alertKind: 'token_invalid' };
   if (error instanceof UpstoxBlockedError) return { kind: 'pause-account', alertKind: 'blocked' };
+  if (error instanceof UpstoxStaticIpError) return { kind: 'disable-account-data' };
   if (
+    error instanceof UpstoxPlanRequiredError ||
     error instanceof UpstoxInvalidRequestError ||
     error instanceof UpstoxSchemaError ||
     error instanceof CandleValidationError ||

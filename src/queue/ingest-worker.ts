@@ -7,6 +7,7 @@ import type { AlertInput } from '../stores/postgres/alerts.js';
 import type { RunRecord } from '../stores/postgres/run-history.js';
 import { UpstoxError } from '../upstox/errors.js';
 import { classifyFailure, retryDelayMs } from './failure-policy.js';
+import type { AccountDataSwitch } from './account-data-switch.js';
 import type { JobContext, JobHandler } from './job-handler.js';
 import { ingestQueueName, MAX_RATE_LIMIT_DEFERRALS } from './names.js';
 
@@ -18,6 +19,7 @@ export interface IngestWorkerOptions {
   readonly concurrency: number;
   readonly handlers: Readonly<Record<string, JobHandler<never>>>;
   readonly budget: RateBudget;
+  readonly accountData: AccountDataSwitch;
   readonly recordRun: (run: RunRecord) => Promise<void>;
   readonly raiseAlert: (alert: AlertInput) => Promise<boolean>;
   /** Pauses every queue of the account. */
@@ -91,6 +93,15 @@ export class IngestWorker {
       throw new UnrecoverableError(`invalid payload: ${(error as Error).message}`);
     }
 
+    if (handler.accountData) {
+      const reason = await this.options.accountData.disabledReason(this.options.account);
+      if (reason !== undefined) {
+        await this.options.recordRun({ ...base, finishedAt: new Date(), requestsMade: 0, rowsWritten: 0, outcome: 'skipped', errorCode: 'ACCOUNT_DATA_DISABLED', errorMessage: reason });
+        log.info('account data is disabled for this account; job skipped');
+        return { requestsMade: 0, rowsWritten: 0, state: 'skipped', detail: reason };
+      }
+    }
+
     try {
       const summary = await handler.run(payload, context);
       const finishedAt = new Date();
@@ -127,6 +138,17 @@ export class IngestWorker {
         if (startedNow) log.warn({ api: action.api, pauseMs }, 'Upstox returned 429; pausing this API for the account');
         await this.queue.rateLimit(pauseMs);
         throw Worker.RateLimitError();
+      }
+      case 'disable-account-data': {
+        const message = (error as Error).message;
+        const first = await this.options.accountData.disable(this.options.account, message);
+        if (first) {
+          await this.options.raiseAlert({ account: this.options.account, kind: 'static_ip', message, details: error instanceof UpstoxError ? error.toJSON() : {} });
+          log.error({ err: error }, 'account APIs refused this IP: account-data jobs are skipped until "upstox-ingest resume"; market data goes on');
+        }
+        await handler.giveUp(payload, error, context);
+        await this.options.recordRun({ ...finished, outcome: 'failed' });
+        throw new UnrecoverableError(message);
       }
       case 'pause-account': {
         const raised = await this.options.raiseAlert({

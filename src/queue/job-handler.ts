@@ -11,6 +11,8 @@ export interface JobContext {
 
 /** The worker's hooks for one job name: payload validation, the run, and the record of a final failure. */
 export interface JobHandler<Payload = unknown> {
+  /** True for jobs that call account APIs, which answer only from the account's registered static IP. */
+  readonly accountData?: boolean;
   /** Validates the job's data; a payload that does not parse fails the job without retries. */
   parse(data: unknown): Payload;
   run(payload: Payload, context: JobContext): Promise<JobSummary>;

@@ -20,6 +20,12 @@ export const UPSTOX_ERRORS = {
   // Upstox documents HTTP 405 without a code; UDAPI10000 is its generic "request not supported".
   methodNotAllowed: { status: 405, code: 'UDAPI10000', message: 'Request not supported' },
   serverError: { status: 500, code: 'UDAPI100500', message: 'Unexpected server error' },
+  // NOTE: Upstox does not document the Analytics Token's static-IP rejection; a third-party
+  // integration maps UDAPI1154 to "static IP not whitelisted", so the simulator sends that.
+  staticIpRejected: { status: 403, code: 'UDAPI1154', message: 'Request is not from a whitelisted static IP' },
+  planRequired: { status: 400, code: 'UDAPI1149', message: 'This API is available only with Upstox Plus' },
+  invalidInput: { status: 400, code: 'UDAPI100036', message: 'Invalid input' },
+  tooManyKeys: { status: 400, code: 'UDAPI100043', message: 'Too many instrument keys' },
 } as const;
 
 export type UpstoxErrorKind = keyof typeof UPSTOX_ERRORS;
@@ -59,6 +65,20 @@ export function errorResponse(
   };
   const headers: Record<string, string> = kind === 'methodNotAllowed' ? { allow: 'GET' } : {};
   return { status, contentType: JSON_TYPE, body: JSON.stringify({ status: 'error', errors: [entry] }), headers };
+}
+
+/** Builds a success response: `{"status":"success","data":…}` plus sibling blocks such as `meta_data`. */
+export function successResponse(data: unknown, siblings: Readonly<Record<string, unknown>> = {}): SimulatorResponse {
+  return { status: 200, contentType: JSON_TYPE, body: JSON.stringify({ status: 'success', data, ...siblings }) };
+}
+
+/**
+ * Builds an error response with a code and message of the caller's choice, for endpoint
+ * errors outside the shared table (such as UDAPI1089 for an invalid exchange).
+ */
+export function customErrorResponse(status: number, code: string, message: string, propertyPath: string | null = null, invalidValue: unknown = null): SimulatorResponse {
+  const entry = { errorCode: code, message, propertyPath, invalidValue, error_code: code, property_path: propertyPath, invalid_value: invalidValue };
+  return { status, contentType: JSON_TYPE, body: JSON.stringify({ status: 'error', errors: [entry] }) };
 }
 
 /** Builds the success response of a candle endpoint; `rows` must already be newest first. */

@@ -16,6 +16,7 @@ import { candleResponse, errorResponse, type SimulatorResponse } from './envelop
 import { ExchangeSessions } from './exchange-sessions.js';
 import { loadInstruments, MASTER_SEGMENTS, type InstrumentInfo } from './instruments.js';
 import { loadRecordedData } from './recorded-data.js';
+import { decodeOnce, type SimRoute, type SimRouteContext } from './route.js';
 
 // The V3 candle endpoints:
 //   GET /v3/historical-candle/{instrument_key}/{unit}/{interval}/{to_date}[/{from_date}]
@@ -111,12 +112,18 @@ export class CandleRoutes {
   }
 }
 
-function decodeOnce(raw: string): string | undefined {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return undefined;
-  }
+/** Returns the two candle endpoints as simulator routes. */
+export function candleRoutes(context: SimRouteContext, now: () => number): SimRoute[] {
+  const routes = new CandleRoutes(context.dataDir, now);
+  const route = (api: CandleApi): SimRoute => ({
+    api,
+    match: (segments) => {
+      const matched = matchCandleRoute(`/${segments.join('/')}`);
+      return matched?.api === api ? { ...matched } : undefined;
+    },
+    handle: (_request, params) => routes.handle(params as unknown as CandleRoute),
+  });
+  return [route('intraday-candle'), route('historical-candle')];
 }
 
 /**

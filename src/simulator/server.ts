@@ -9,11 +9,12 @@ import { FaultQueue, type Fault } from './faults.js';
 import { INSTRUMENTS_FILE } from './instruments.js';
 import { DEFAULT_RATE_LIMITS, RateWindows, type RateLimits, type WindowMaxima } from './rate-windows.js';
 import { RequestLog, type RequestLogEntry } from './request-log.js';
-import { CandleRoutes, matchCandleRoute } from './routes-candles.js';
+import { parseQuery, type SimAccountSettings } from './route.js';
+import { createRoutes } from './routes.js';
 
-// A local HTTP server that serves the Upstox V3 candle endpoints as the real API does:
-// bearer tokens, per-user and per-API rate windows, Upstox error envelopes, and candles that
-// are recorded where real data exists and deterministic synthetic bars elsewhere.
+// A local HTTP server that serves the Upstox API endpoints the product reads as the real API
+// does: bearer tokens, per-user and per-API rate windows, Upstox error envelopes, and data that
+// is recorded where real data exists and deterministic and synthetic elsewhere.
 
 export type { Fault } from './faults.js';
 
@@ -34,6 +35,8 @@ export interface SimulatorOptions {
   /** Folder of the recorded data; default the repository's data/recorded, found from this module's location. */
   dataDir?: string;
   logger?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** Per account label: whether requests come from its registered static IP, and whether it has Upstox Plus. Both default to true. */
+  accounts?: Record<string, Partial<SimAccountSettings>>;
 }
 
 export interface SimulatorStats {
@@ -78,7 +81,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   }
   const tokens = new Map(Object.entries(options.tokens));
   const logger = options.logger;
-  const routes = new CandleRoutes(options.dataDir ?? defaultDataDir(), options.now ?? Date.now);
+  const now = options.now ?? Date.now;
+  const routes = createRoutes(
+    {
+      dataDir: options.dataDir ?? defaultDataDir(),
+      account: (label) => ({ staticIpAllowed: true, plus: true, ...options.accounts?.[label] }),
+    },
+    now,
+  );
   // Rate windows run on the monotonic clock: `now` may be frozen by a test, and the windows must still slide.
   const rate = new RateWindows(options.rateLimits ?? DEFAULT_RATE_LIMITS, options.timeScale ?? 1, () => performance.now());
   const faults = new FaultQueue();
@@ -107,13 +117,25 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       account = label;
     }
     if (req.method !== 'GET') return errorResponse('methodNotAllowed');
-    const route = matchCandleRoute(req.url ?? '');
-    if (!route) return errorResponse('notFound');
-    if (checks && !rate.tryAdmit(`${account}:${route.api}`)) {
+    const target = req.url ?? '';
+    const queryStart = target.indexOf('?');
+    const pathname = queryStart < 0 ? target : target.slice(0, queryStart);
+    const segments = pathname.split('/').slice(1);
+    let matched: { route: (typeof routes)[number]; params: Readonly<Record<string, string>> } | undefined;
+    for (const route of routes) {
+      const params = route.match(segments);
+      if (params) {
+        matched = { route, params };
+        break;
+      }
+    }
+    if (!matched) return errorResponse('notFound');
+    if (checks && !rate.tryAdmit(`${account}:${matched.route.api}`)) {
       counters.rejected429 += 1;
       return errorResponse('rateLimited');
     }
-    return routes.handle(route);
+    const query = parseQuery(queryStart < 0 ? '' : target.slice(queryStart + 1));
+    return matched.route.handle({ segments, query, account, now: now() }, matched.params);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -62,6 +62,20 @@ export function intradayCandlePath(request: IntradayCandleRequest): string {
   return `/v3/historical-candle/intraday/${encodeInstrumentKey(request.instrumentKey)}/${request.unit}/${request.interval}`;
 }
 
+/** The candle endpoints as the jobs call them. */
+export interface CandleApi {
+  historicalCandles(request: HistoricalCandleRequest): Promise<CandleResponse>;
+  intradayCandles(request: IntradayCandleRequest): Promise<CandleResponse>;
+}
+
+/** Binds the candle endpoints to a transport and an optional gate. */
+export function candleApi(http: UpstoxHttp, gate?: RequestGate): CandleApi {
+  return {
+    historicalCandles: (request) => getHistoricalCandles(http, request, gate),
+    intradayCandles: (request) => getIntradayCandles(http, request, gate),
+  };
+}
+
 /** Fetches historical candles with the V3 endpoint, validated. */
 export async function getHistoricalCandles(http: UpstoxHttp, request: HistoricalCandleRequest, gate?: RequestGate): Promise<CandleResponse> {
   const response = await http.get({ api: UPSTOX_APIS.historicalCandle, path: historicalCandlePath(request), gate });

@@ -1,17 +1,14 @@
-import {
-  getHistoricalCandles,
-  getIntradayCandles,
-  type CandleResponse,
-  type HistoricalCandleRequest,
-  type IntradayCandleRequest,
-} from './candles.js';
+import { accountApi, type AccountApi } from './account.js';
+import { analyticsApi, type AnalyticsApi } from './analytics.js';
+import { candleApi, type CandleApi } from './candles.js';
 import { UpstoxHttp, type RequestGate, type UpstoxHttpOptions } from './http.js';
+import { instrumentMasterApi, type InstrumentMasterApi } from './instruments-master.js';
+import { marketInfoApi, type MarketInfoApi } from './market-info.js';
+import { optionApi, type OptionApi } from './options.js';
+import { quoteApi, type QuoteApi } from './quotes.js';
 
 /** The read-only Upstox API as the jobs use it. Every method sends exactly one GET. */
-export interface UpstoxApi {
-  historicalCandles(request: HistoricalCandleRequest): Promise<CandleResponse>;
-  intradayCandles(request: IntradayCandleRequest): Promise<CandleResponse>;
-}
+export type UpstoxApi = CandleApi & QuoteApi & OptionApi & MarketInfoApi & InstrumentMasterApi & AccountApi & AnalyticsApi;
 
 /** One connection pool to the Upstox API, lent out as API views that share it. */
 export class UpstoxClient {
@@ -24,8 +21,13 @@ export class UpstoxClient {
   /** Returns the API whose every request first passes `gate`, such as the rate budget of one priority class. */
   api(gate?: RequestGate): UpstoxApi {
     return {
-      historicalCandles: (request) => getHistoricalCandles(this.http, request, gate),
-      intradayCandles: (request) => getIntradayCandles(this.http, request, gate),
+      ...candleApi(this.http, gate),
+      ...quoteApi(this.http, gate),
+      ...optionApi(this.http, gate),
+      ...marketInfoApi(this.http, gate),
+      ...instrumentMasterApi(this.http, gate),
+      ...accountApi(this.http, gate),
+      ...analyticsApi(this.http, gate),
     };
   }
 

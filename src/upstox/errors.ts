@@ -87,6 +87,19 @@ export class UpstoxBlockedError extends UpstoxError {
   override readonly code = 'UPSTOX_BLOCKED';
 }
 
+/**
+ * An account API refused because the request did not come from the account's registered
+ * static IP. The account's account-data jobs stop; market data goes on.
+ */
+export class UpstoxStaticIpError extends UpstoxError {
+  override readonly code = 'UPSTOX_STATIC_IP';
+}
+
+/** UDAPI1149: the API needs an Upstox Plus plan, which the account does not have. Permanent. */
+export class UpstoxPlanRequiredError extends UpstoxError {
+  override readonly code = 'UPSTOX_PLAN_REQUIRED';
+}
+
 /** Other 4xx answers: the request itself is wrong. Permanent; retrying returns the same. */
 export class UpstoxInvalidRequestError extends UpstoxError {
   override readonly code = 'UPSTOX_INVALID_REQUEST';
@@ -138,3 +151,13 @@ export const AUTH_ERROR_CODES: ReadonlySet<string> = new Set([
 ]);
 
 export const RATE_LIMIT_ERROR_CODE = 'UDAPI10005';
+
+/**
+ * Codes that mean the request came from an IP other than the account's registered static IP.
+ * NOTE: Upstox does not document this error for the Analytics Token; UDAPI1154 is what a
+ * third-party integration maps to "static IP not whitelisted". A 403 whose message mentions a
+ * static IP is treated the same way.
+ */
+export const STATIC_IP_ERROR_CODES: ReadonlySet<string> = new Set(['UDAPI1154']);
+
+export const PLAN_REQUIRED_ERROR_CODE = 'UDAPI1149';

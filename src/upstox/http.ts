@@ -1,12 +1,16 @@
 import { Agent, errors as undiciErrors, request as sendRequest, type Dispatcher } from 'undici';
 import {
   AUTH_ERROR_CODES,
+  PLAN_REQUIRED_ERROR_CODE,
   RATE_LIMIT_ERROR_CODE,
+  STATIC_IP_ERROR_CODES,
   UpstoxAuthError,
   UpstoxBlockedError,
   UpstoxInvalidRequestError,
   UpstoxNetworkError,
+  UpstoxPlanRequiredError,
   UpstoxRateLimitError,
+  UpstoxStaticIpError,
   UpstoxServerError,
   UpstoxTimeoutError,
   UpstoxUnexpectedBodyError,
@@ -131,6 +135,35 @@ export class UpstoxHttp {
     return this.interpret(response.statusCode, response.headers, text, requestPath, api);
   }
 
+  /**
+   * Sends one GET and returns the body as a stream, for large files such as the gzipped
+   * instruments master. `url` is absolute, because those files are served from another host.
+   * A status other than 200 is read and thrown as the same typed errors as `get`.
+   */
+  async getStream(request: { api: string; url: string; gate?: RequestGate; bodyTimeoutMs?: number }): Promise<{ status: number; headers: Dispatcher.ResponseData['headers']; body: Dispatcher.ResponseData['body'] }> {
+    const permit = await request.gate?.acquire(request.api);
+    const path = new URL(request.url).pathname;
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await sendRequest(request.url, {
+        dispatcher: this.dispatcher,
+        method: 'GET',
+        headers: { 'user-agent': this.headers()['user-agent']!, accept: '*/*' },
+        headersTimeout: this.requestTimeoutMs,
+        bodyTimeout: request.bodyTimeoutMs ?? this.requestTimeoutMs,
+      });
+    } catch (error) {
+      throw this.transportError(error, path, request.api);
+    } finally {
+      await permit?.settle();
+    }
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      const text = this.scrub(await response.body.text().catch(() => ''));
+      return this.interpret(response.statusCode, response.headers, text, path, request.api) as never;
+    }
+    return { status: response.statusCode, headers: response.headers, body: response.body };
+  }
+
   /** Closes the connection pool. */
   async close(): Promise<void> {
     await this.dispatcher.close();
@@ -215,6 +248,18 @@ export class UpstoxHttp {
           `set a new token in UPSTOX_ACCESS_TOKEN or UPSTOX_ACCESS_TOKEN_FILE, then resume with "upstox-ingest resume"`,
         details,
       );
+    }
+    const staticIp = codes.some((c) => STATIC_IP_ERROR_CODES.has(c)) || (status === 403 && upstoxErrors.some((e) => /static ip|whitelist/i.test(e.message ?? '')));
+    if (staticIp) {
+      return new UpstoxStaticIpError(
+        `GET ${path} was refused because the request did not come from the account's registered static IP (HTTP ${status}): ${summary}; ` +
+          `register this machine's public IP under Static IP in the Upstox developer apps page (changes allowed once a week), ` +
+          `then run "upstox-ingest resume"; market data is not affected`,
+        details,
+      );
+    }
+    if (codes.includes(PLAN_REQUIRED_ERROR_CODE)) {
+      return new UpstoxPlanRequiredError(`GET ${path} needs an Upstox Plus plan, which this account does not have (HTTP ${status}): ${summary}`, details);
     }
     if (status >= 500) {
       return new UpstoxServerError(`GET ${path} failed with HTTP ${status}: ${summary}; the job retries it`, details);

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, writeFile, cp } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,10 +20,12 @@ describe('migrations', () => {
   });
 
   it('records every file in the ledger', async () => {
+    const onDisk = [
+      ...(await readdir(join(MIGRATIONS_DIR, 'postgres'))).filter((n) => n.endsWith('.sql')).sort().map((n) => `postgres/${n}`),
+      ...(await readdir(join(MIGRATIONS_DIR, 'questdb'))).filter((n) => n.endsWith('.sql')).sort().map((n) => `questdb:${ctx.config.questdb.tablePrefix}/${n}`),
+    ];
     const result = await ctx.pool.query<{ target: string; name: string }>('SELECT target, name FROM schema_migrations ORDER BY target, version');
-    expect(result.rows.map((r) => `${r.target}/${r.name}`)).toEqual([
-      '0001_pipeline.sql', '0002_candle_ledger.sql',
-    ].map((n) => `postgres/${n}`).concat([`questdb:${ctx.config.questdb.tablePrefix}/0001_candles.sql`]));
+    expect(result.rows.map((r) => `${r.target}/${r.name}`)).toEqual(onDisk);
   });
 
   it('creates candle tables with deduplication', async () => {

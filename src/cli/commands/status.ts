@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/env.js';
 import { openAlerts, resolveAlerts } from '../../stores/postgres/alerts.js';
 import { backfillProgress } from '../../stores/postgres/chunk-ledger.js';
 import { toSafeNumber } from '../../stores/postgres/pool.js';
+import { AccountDataSwitch } from '../../queue/account-data-switch.js';
 import { openContext } from '../context.js';
 
 export function registerStatus(program: Command): void {
@@ -49,13 +50,16 @@ export function registerStatus(program: Command): void {
 
   program
     .command('resume')
-    .description("resume an account's queues after a pause (invalid token or blocked caller) and close those alerts")
+    .description("resume an account's queues after a pause (invalid token, blocked caller, unregistered static IP) and close those alerts")
     .action(async () => {
       const context = openContext(loadConfig());
       try {
-        const closed = (await resolveAlerts(context.pool, context.config.upstox.account, 'token_invalid')) + (await resolveAlerts(context.pool, context.config.upstox.account, 'blocked'));
+        const account = context.config.upstox.account;
+        let closed = 0;
+        for (const kind of ['token_invalid', 'blocked', 'static_ip']) closed += await resolveAlerts(context.pool, account, kind);
         await context.producer.resume();
-        console.log(`account ${context.config.upstox.account}: queues resumed; ${closed} alert(s) closed`);
+        const enabled = await new AccountDataSwitch(context.redis, context.config.redis.queuePrefix).enable(account);
+        console.log(`account ${account}: queues resumed${enabled ? ', account-data jobs enabled again' : ''}; ${closed} alert(s) closed`);
       } finally {
         await context.close();
       }

@@ -1,6 +1,6 @@
 import type { PostgresPool } from './pool.js';
 
-export type RunOutcome = 'completed' | 'retrying' | 'failed' | 'deferred';
+export type RunOutcome = 'completed' | 'retrying' | 'failed' | 'deferred' | 'skipped';
 
 export interface RunRecord {
   readonly jobId: string;
