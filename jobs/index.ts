@@ -1,5 +1,6 @@
 import { accountJobs } from './account.js';
 import { analyticsJobs } from './analytics.js';
+import { candlesEodJob } from './candles-eod.js';
 import { instrumentJobs } from './instruments.js';
 import { marketInfoJobs } from './market-info.js';
 import { optionJobs } from './options.js';
@@ -8,6 +9,7 @@ import type { SnapshotJobDefinition } from './snapshot-job.js';
 
 /** Every job besides the candle job, by family. */
 export const SNAPSHOT_JOBS: readonly SnapshotJobDefinition<never>[] = [
+  candlesEodJob,
   ...quoteJobs,
   ...optionJobs,
   ...marketInfoJobs,

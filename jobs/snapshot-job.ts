@@ -4,6 +4,7 @@ import type { Logger } from '../src/log/logger.js';
 import type { AlertInput } from '../src/stores/postgres/alerts.js';
 import type { QuarantineInput } from '../src/stores/postgres/quarantine.js';
 import type { PostgresStore } from '../src/stores/postgres/store.js';
+import type { QuestDbCandleStore } from '../src/stores/questdb/candle-store.js';
 import type { QuestDbHttp } from '../src/stores/questdb/questdb-http.js';
 import type { QuestDbRowWriter } from '../src/stores/questdb/row-writer.js';
 import type { UpstoxApi } from '../src/upstox/client.js';
@@ -15,6 +16,8 @@ export interface SnapshotDeps {
   /** The Upstox API behind the rate budget of the job's priority class. */
   readonly api: UpstoxApi;
   readonly questdb: QuestDbRowWriter;
+  /** The candle tables, for jobs that store candles outside the backfill ledger. */
+  readonly candles: QuestDbCandleStore;
   /** SQL on QuestDB, for checks and the few tables not written with ILP. */
   readonly questdbSql: QuestDbHttp;
   readonly postgres: PostgresStore;

@@ -1,6 +1,8 @@
 import { SNAPSHOT_JOBS } from '../jobs/index.js';
 import { quarantineOnSchemaError, type SnapshotDeps, type SnapshotJobDefinition } from '../jobs/snapshot-job.js';
 import { AccountDataSwitch } from '../src/queue/account-data-switch.js';
+import { exchangeCalendarOf, skipReason } from '../src/schedule/session-gate.js';
+import type { ScheduleStamp } from '../src/schedule/desired-schedulers.js';
 import { PostgresStore } from '../src/stores/postgres/store.js';
 import { QuestDbRowWriter } from '../src/stores/questdb/row-writer.js';
 import { candlePayloadSchema, CANDLE_JOB_NAME, giveUpCandleJob, rejectInvalidCandleJob, runCandleJob, type CandleJobDeps, type CandlePayload } from '../jobs/candles.js';
@@ -53,6 +55,7 @@ export async function startIngestWorker(config: Config, log: Logger): Promise<Ru
   const postgres = new PostgresStore(pool);
   const calendar = new StaticNseCalendar();
   const accountData = new AccountDataSwitch(redis, config.redis.queuePrefix);
+  const exchangeCalendar = exchangeCalendarOf(calendar);
 
   const candleDeps = (context: JobContext): CandleJobDeps => ({
     api: client.api({ acquire: (api) => budget.take(api, context.priority) }),
@@ -77,6 +80,7 @@ export async function startIngestWorker(config: Config, log: Logger): Promise<Ru
   const snapshotDeps = (context: JobContext): SnapshotDeps => ({
     api: client.api({ acquire: (api) => budget.take(api, context.priority) }),
     questdb: rowWriter,
+    candles: store,
     questdbSql: questdb,
     postgres,
     alerts: { raise: (alert) => raiseAlert(pool, alert) },
@@ -109,6 +113,7 @@ export async function startIngestWorker(config: Config, log: Logger): Promise<Ru
         handlers,
         budget,
         accountData,
+        scheduleGate: (stamp, nowMs) => skipReason(stamp as ScheduleStamp | undefined, nowMs, exchangeCalendar),
         recordRun: (run) => recordRun(pool, run),
         raiseAlert: (alert) => raiseAlert(pool, alert),
         pauseAccount: () => control.pause(),

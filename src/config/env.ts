@@ -39,6 +39,7 @@ const VARIABLES = {
   WORKER_CONCURRENCY: { schema: positiveInt(256).default(4), example: '4' },
   JOB_ATTEMPTS: { schema: positiveInt(100).default(8), example: '8' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), example: 'info' },
+  SCHEDULE_FILE: { schema: z.string().min(1).default('config/schedules.yaml'), example: 'config/schedules.yaml' },
   RATE_LIMIT_PER_SECOND: { schema: positiveInt(100_000).default(50), example: '50' },
   RATE_LIMIT_PER_MINUTE: { schema: positiveInt(1_000_000).default(500), example: '500' },
   RATE_LIMIT_PER_HALF_HOUR: { schema: positiveInt(10_000_000).default(2000), example: '2000' },
@@ -83,6 +84,8 @@ export interface Config {
     /** Such as `historical-candle=candles`; empty gives every API a budget of its own. */
     readonly groups: string;
   };
+  /** The schedule file, relative to the working directory unless absolute. */
+  readonly scheduleFile: string;
   readonly logLevel: string;
 }
 
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reserve: { live: v.RATE_RESERVE_LIVE, nightly: v.RATE_RESERVE_NIGHTLY },
       groups: v.RATE_BUDGET_GROUPS,
     },
+    scheduleFile: v.SCHEDULE_FILE,
     logLevel: v.LOG_LEVEL,
   });
 }
@@ -160,6 +164,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     questdb: { ...config.questdb, password: config.questdb.password ? '(set, hidden)' : '(unset)' },
     worker: config.worker,
     rateBudget: config.rateBudget,
+    scheduleFile: config.scheduleFile,
     logLevel: config.logLevel,
   };
 }

@@ -27,6 +27,11 @@ export interface IngestWorkerOptions {
   readonly log: Logger;
   /** Lock time per job; the worker renews it while the job runs. */
   readonly lockDurationMs?: number;
+  /**
+   * Returns why a scheduled job should not run now (its exchange is closed), or undefined. It
+   * receives the `schedule` stamp of the job's data, which only scheduled jobs carry.
+   */
+  readonly scheduleGate?: (schedule: unknown, nowMs: number) => Promise<string | undefined>;
 }
 
 type RunBase = Omit<RunRecord, 'finishedAt' | 'requestsMade' | 'rowsWritten' | 'outcome'>;
@@ -91,6 +96,13 @@ export class IngestWorker {
       await this.options.recordRun({ ...base, finishedAt: new Date(), requestsMade: 0, rowsWritten: 0, outcome: 'failed', ...errorFields(error) });
       log.error({ err: error }, 'job payload is invalid; failing without retries');
       throw new UnrecoverableError(`invalid payload: ${(error as Error).message}`);
+    }
+
+    const closed = await this.options.scheduleGate?.((job.data as { schedule?: unknown }).schedule, Date.now());
+    if (closed !== undefined) {
+      await this.options.recordRun({ ...base, finishedAt: new Date(), requestsMade: 0, rowsWritten: 0, outcome: 'skipped', errorCode: 'EXCHANGE_CLOSED', errorMessage: closed });
+      log.info({ reason: closed }, 'scheduled job skipped: its exchange is closed');
+      return { requestsMade: 0, rowsWritten: 0, state: 'skipped', detail: closed };
     }
 
     if (handler.accountData) {

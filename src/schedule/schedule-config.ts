@@ -50,7 +50,8 @@ const scheduleSchema = z.strictObject({
 
 const configSchema = z.strictObject({
   watchlists: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), watchlistSchema).default({}),
-  schedules: z.array(scheduleSchema),
+  // An empty `schedules:` section reads as null in YAML; it means no schedules.
+  schedules: z.preprocess((value) => value ?? [], z.array(scheduleSchema)),
 });
 
 export type Watchlist = z.infer<typeof watchlistSchema>;
