@@ -1,6 +1,7 @@
 import { accountJobs } from './account.js';
 import { analyticsJobs } from './analytics.js';
 import { candlesEodJob } from './candles-eod.js';
+import { completenessReportJob } from './completeness-report.js';
 import { instrumentJobs } from './instruments.js';
 import { marketInfoJobs } from './market-info.js';
 import { optionJobs } from './options.js';
@@ -10,6 +11,7 @@ import type { SnapshotJobDefinition } from './snapshot-job.js';
 /** Every job besides the candle job, by family. */
 export const SNAPSHOT_JOBS: readonly SnapshotJobDefinition<never>[] = [
   candlesEodJob,
+  completenessReportJob,
   ...quoteJobs,
   ...optionJobs,
   ...marketInfoJobs,

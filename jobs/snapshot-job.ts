@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { TradingCalendar } from '../src/calendar/trading-calendar.js';
 import type { Logger } from '../src/log/logger.js';
+import type { ReportedSchedule } from '../src/schedule/completeness.js';
+import type { ExchangeCalendar } from '../src/schedule/session-gate.js';
 import type { AlertInput } from '../src/stores/postgres/alerts.js';
 import type { QuarantineInput } from '../src/stores/postgres/quarantine.js';
 import type { PostgresStore } from '../src/stores/postgres/store.js';
@@ -24,6 +26,10 @@ export interface SnapshotDeps {
   readonly alerts: { raise(alert: AlertInput): Promise<boolean> };
   readonly quarantine: { keep(input: QuarantineInput): Promise<void> };
   readonly calendar: TradingCalendar;
+  /** Sessions per exchange code (NSE, NFO, MCX, …), as the scheduler's gate uses them. */
+  readonly exchangeCalendar: ExchangeCalendar;
+  /** The schedules of the schedule file, for the completeness report. */
+  readonly schedules: () => Promise<ReportedSchedule[]>;
   readonly log: Logger;
   /** The account the worker serves. */
   readonly account: string;

@@ -1,6 +1,7 @@
 import { SNAPSHOT_JOBS } from '../jobs/index.js';
 import { quarantineOnSchemaError, type SnapshotDeps, type SnapshotJobDefinition } from '../jobs/snapshot-job.js';
 import { AccountDataSwitch } from '../src/queue/account-data-switch.js';
+import { readScheduleConfig } from '../src/schedule/schedule-config.js';
 import { exchangeCalendarOf, skipReason } from '../src/schedule/session-gate.js';
 import type { ScheduleStamp } from '../src/schedule/desired-schedulers.js';
 import { PostgresStore } from '../src/stores/postgres/store.js';
@@ -86,6 +87,14 @@ export async function startIngestWorker(config: Config, log: Logger): Promise<Ru
     alerts: { raise: (alert) => raiseAlert(pool, alert) },
     quarantine: { keep: (input) => quarantineBody(pool, input) },
     calendar,
+    exchangeCalendar,
+    schedules: async () =>
+      readScheduleConfig(config.scheduleFile, SNAPSHOT_JOBS.map((j) => j.name)).schedules.map((s) => ({
+        id: s.id,
+        jobName: s.job,
+        pattern: s.cron,
+        stamp: { id: s.id, exchange: s.exchange, during: s.during },
+      })),
     log: context.log,
     account,
     now: Date.now,

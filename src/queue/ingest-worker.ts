@@ -98,7 +98,7 @@ export class IngestWorker {
       throw new UnrecoverableError(`invalid payload: ${(error as Error).message}`);
     }
 
-    const closed = await this.options.scheduleGate?.((job.data as { schedule?: unknown }).schedule, Date.now());
+    const closed = await this.options.scheduleGate?.((job.data as { schedule?: unknown }).schedule, scheduledAt(job));
     if (closed !== undefined) {
       await this.options.recordRun({ ...base, finishedAt: new Date(), requestsMade: 0, rowsWritten: 0, outcome: 'skipped', errorCode: 'EXCHANGE_CLOSED', errorMessage: closed });
       log.info({ reason: closed }, 'scheduled job skipped: its exchange is closed');
@@ -191,6 +191,16 @@ export class IngestWorker {
       }
     }
   }
+}
+
+/**
+ * Returns when a job was due: BullMQ names a job scheduler's jobs `repeat:<scheduler>:<ms>`
+ * after their scheduled time. A run is judged by that time, so a job that waited behind a
+ * backlog still belongs to its slot. Other jobs are judged by the current time.
+ */
+export function scheduledAt(job: Pick<Job, 'id'>): number {
+  const match = /^repeat:.+:(\d+)$/.exec(job.id ?? '');
+  return match ? Number(match[1]) : Date.now();
 }
 
 function errorFields(error: unknown): Pick<RunRecord, 'errorCode' | 'errorMessage' | 'error'> {
