@@ -11,14 +11,14 @@ export function splitList(value: unknown): unknown {
   return typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
 }
 
-/** A non-empty list of ISINs, deduplicated in order, at most `max`. */
+/** Returns a payload field for 1 to `max` ISINs, deduplicated in order. */
 export function isinListField(max: number) {
   return z
     .preprocess(splitList, z.array(z.string().regex(/^[A-Z]{2}[A-Z0-9]{9}[0-9]$/, 'expected an ISIN such as INE002A01018')).min(1).max(max))
     .transform((isins) => [...new Set(isins)]);
 }
 
-/** A non-empty list of `values`, deduplicated in order; `all` when the field is left out. */
+/** Returns a payload field for a non-empty list of `values`, deduplicated in order, that defaults to all of them. */
 export function enumListField<const T extends readonly [string, ...string[]]>(values: T) {
   return z
     .preprocess(splitList, z.array(z.enum(values)).min(1))
@@ -27,7 +27,11 @@ export function enumListField<const T extends readonly [string, ...string[]]>(va
 }
 
 /** Reads a boolean that may arrive as the text `true` or `false` from the CLI. */
-export const booleanField = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean());
+export const booleanField = z.preprocess((value) => {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
+}, z.boolean());
 
 /**
  * Returns a job-id part for a list: the items joined with `+` while short, else the count and

@@ -44,7 +44,8 @@ export function newsPage(keys: readonly string[], pageNumber: number, pageSize: 
     const marketSeed = hashText(`${today}|market`);
     entries.push({ key, publishedMs: newest, item: article(MARKET_STORY.heading, `${MARKET_STORY.slug}-${today}`, marketSeed, newest) });
   }
-  entries.sort((a, b) => b.publishedMs - a.publishedMs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // Newest first; articles of the same instant in key order, so pages are stable.
+  entries.sort((a, b) => b.publishedMs - a.publishedMs || compareText(a.key, b.key));
 
   const page = entries.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
   const data: Record<string, unknown[]> = {};
@@ -65,4 +66,9 @@ function article(heading: string, path: string, seed: number, publishedMs: numbe
 
 function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }

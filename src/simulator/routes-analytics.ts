@@ -125,7 +125,7 @@ function smartlist(request: SimRequest, list: string, lists: KeyLists): Simulato
   const pageSizeText = request.query.get('page_size') ?? String(SMARTLIST_DEFAULT_PAGE_SIZE);
   const pageSize = positiveInt(pageSizeText, 50);
   if (pageSize === undefined) return invalid('UDAPI1214', 'Invalid page_size. Maximum allowed value is 50.', 'page_size', pageSizeText);
-  const keys = list === 'futures' ? lists.futures : list === 'options' ? lists.options : lists.equities;
+  const keys = { futures: lists.futures, options: lists.options, mtf: lists.equities }[list];
   return successResponse(smartlistData(list, assetType, category, keys, pageNumber, pageSize));
 }
 

@@ -4,6 +4,7 @@ import { getEndpoint, type EndpointResponse } from './endpoint.js';
 import { AUTH_ERROR_CODES, UpstoxAuthError, UpstoxInvalidRequestError, type UpstoxError } from './errors.js';
 import type { RequestGate, UpstoxHttp } from './http.js';
 import { encodeInstrumentKey } from './instrument-key.js';
+
 // Market analytics, fundamentals, corporate actions and news (`/v2/market/…`,
 // `/v2/fundamentals/…`, `/v2/news`). Upstox's OpenAPI document types the fundamentals and
 // news bodies but leaves the `data` of every market-analytics path untyped (`{}`), so those
@@ -277,12 +278,12 @@ export function newsQuery(request: NewsRequest): Record<string, string> {
 }
 
 /**
- * Turns a refusal of the API itself into a permanent failure. Upstox lists fundamentals,
+ * Turns a rejection of the API itself into a permanent failure. Upstox lists fundamentals,
  * news and market information as Analytics Token categories, but no live call has confirmed
- * it, and the refusal's shape is not documented. A 401 whose JSON error codes are present
+ * it, and the shape of a rejection is not documented. A 401 whose JSON error codes are present
  * but none of them is a token error (such as UDAPI100067, an API not allowed with this kind
  * of token) would otherwise pause the whole account as an invalid token. A 403 with JSON that
- * is not a static-IP refusal is already permanent; it gets the same explanation.
+ * is not a static-IP rejection is already permanent; it gets the same explanation.
  */
 export async function permanentWhenNotAllowed<T>(request: Promise<T>): Promise<T> {
   try {
@@ -302,7 +303,7 @@ function isNotAllowed(error: UpstoxAuthError): boolean {
 function notAllowed(error: UpstoxError): UpstoxInvalidRequestError {
   const detail = error.upstoxErrors.map((e) => `${e.errorCode ?? 'no code'} ${e.message ?? 'no message'}`).join('; ') || (error.bodySnippet ?? 'no body');
   return new UpstoxInvalidRequestError(
-    `GET ${error.path} was refused with HTTP ${error.status ?? 'unknown'} (${detail}), so this token may not read the ${error.api} API; ` +
+    `GET ${error.path} was rejected with HTTP ${error.status ?? 'unknown'} (${detail}), so this token may not read the ${error.api} API; ` +
       `the job fails without retries and the account's other jobs go on. Upstox does not confirm that the Analytics Token covers this API: ` +
       `remove the job from the schedule, or check the token's permissions on the Upstox developer apps page`,
     { api: error.api, path: error.path, status: error.status, upstoxErrors: error.upstoxErrors, bodySnippet: error.bodySnippet, cause: error },

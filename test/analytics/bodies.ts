@@ -22,7 +22,7 @@ const option = (kind: 'pcr' | 'oi' | 'change-oi' | 'max-pain', extra: { bucketIn
 
 const news = newsPage([`NSE_EQ|${RELIANCE}`, `NSE_EQ|${INFY}`], 1, 100, NOW);
 
-/** Composed bodies by OpenAPI path, with the query each answers. */
+/** Composed bodies, named by endpoint. */
 export const BODIES = {
   pcr: option('pcr', { bucketInterval: 15 }),
   oi: option('oi', {}),

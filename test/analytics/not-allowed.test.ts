@@ -8,7 +8,7 @@ import { CannedServer, type CannedResponse } from '../support/canned-server.js';
 import { createTestContext, type TestContext } from '../support/test-context.js';
 
 // Upstox does not confirm that the Analytics Token may read fundamentals, news and market
-// analytics. A JSON refusal that is not a token or static-IP error must fail the job for good
+// analytics. A JSON rejection that is not a token or static-IP error must fail the job for good
 // and leave the account running.
 
 const TOKEN = 'not-allowed-token';
@@ -18,12 +18,12 @@ let worker: RunningIngestWorker;
 let producer: JobProducer;
 let client: ReturnType<typeof createUpstoxClient>;
 
-const refusal = (status: number, code: string, message: string): CannedResponse => ({
+const errorBody = (status: number, code: string, message: string): CannedResponse => ({
   status,
   body: JSON.stringify({ status: 'error', errors: [{ errorCode: code, message, propertyPath: null, invalidValue: null, error_code: code, property_path: null, invalid_value: null }] }),
 });
-const EXTENDED = refusal(401, 'UDAPI100067', 'The API you are trying to access is not permitted with this token');
-const FORBIDDEN = refusal(403, 'UDAPI100072', 'Access to this API is forbidden');
+const EXTENDED = errorBody(401, 'UDAPI100067', 'The API you are trying to access is not permitted with this token');
+const FORBIDDEN = errorBody(403, 'UDAPI100072', 'Access to this API is forbidden');
 
 beforeAll(async () => {
   ctx = await createTestContext({ UPSTOX_ACCOUNT: 'main', JOB_ATTEMPTS: '3' });
@@ -43,7 +43,7 @@ beforeEach(() => {
   server.requests.length = 0;
 });
 
-describe('refused analytics APIs in the client', () => {
+describe('rejected analytics APIs in the client', () => {
   it('401 without a token code is permanent', async () => {
     server.route(() => EXTENDED);
     const error = await client.companyProfile('INE002A01018').catch((e: unknown) => e);
@@ -57,26 +57,26 @@ describe('refused analytics APIs in the client', () => {
   });
 
   it('invalid token stays an auth error', async () => {
-    server.route(() => refusal(401, 'UDAPI100050', 'Invalid token used to access API'));
+    server.route(() => errorBody(401, 'UDAPI100050', 'Invalid token used to access API'));
     await expect(client.keyRatios('INE002A01018')).rejects.toBeInstanceOf(UpstoxAuthError);
   });
 
-  it('static-IP refusal stays one', async () => {
-    server.route(() => refusal(403, 'UDAPI1154', 'Request is not from a whitelisted static IP'));
+  it('static-IP rejection stays one', async () => {
+    server.route(() => errorBody(403, 'UDAPI1154', 'Request is not from a whitelisted static IP'));
     await expect(client.corporateActions('INE002A01018')).rejects.toBeInstanceOf(UpstoxStaticIpError);
   });
 });
 
-describe('refused analytics APIs in the worker', () => {
+describe('rejected analytics APIs in the worker', () => {
   it('fail the job once and keep the account running', async () => {
     server.route(() => EXTENDED);
-    await producer.enqueue([{ jobId: 'corporate-actions-refused', name: 'corporate-actions', data: { isins: 'INE002A01018' } }], 'nightly');
+    await producer.enqueue([{ jobId: 'corporate-actions-rejected', name: 'corporate-actions', data: { isins: 'INE002A01018' } }], 'nightly');
     const deadline = Date.now() + 15_000;
-    while ((await producer.queues.nightly.getJobState('corporate-actions-refused')) !== 'failed') {
-      if (Date.now() > deadline) throw new Error('timed out after 15 s waiting for the refused job to fail');
+    while ((await producer.queues.nightly.getJobState('corporate-actions-rejected')) !== 'failed') {
+      if (Date.now() > deadline) throw new Error('timed out after 15 s waiting for the rejected job to fail');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const runs = await ctx.pool.query<{ outcome: string; error_code: string }>("SELECT outcome, error_code FROM ingest_runs WHERE job_id = 'corporate-actions-refused'");
+    const runs = await ctx.pool.query<{ outcome: string; error_code: string }>("SELECT outcome, error_code FROM ingest_runs WHERE job_id = 'corporate-actions-rejected'");
     expect([runs.rows, server.requests.length, await producer.isPaused()]).toEqual([[{ outcome: 'failed', error_code: 'UDAPI100067' }], 1, false]);
   });
 
