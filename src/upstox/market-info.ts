@@ -191,31 +191,32 @@ export interface MarketInfoApi {
 
 /** Binds market information (status, holidays, timings), instrument search, brokerage and expired instruments to a transport and an optional gate. */
 export function marketInfoApi(http: UpstoxHttp, gate?: RequestGate): MarketInfoApi {
+  // Every method is async, so a bad argument rejects the promise like a failed request does.
   return {
-    marketStatus: (exchange) => {
+    marketStatus: async (exchange) => {
       checkExchange(exchange);
       return getEndpoint(http, { api: UPSTOX_APIS.marketStatus, path: `/v2/market/status/${exchange}`, gate }, marketStatusSchema);
     },
-    marketHolidays: () => getEndpoint(http, { api: UPSTOX_APIS.marketHolidays, path: '/v2/market/holidays', gate }, z.array(holidaySchema)),
-    marketHolidaysOn: (date) =>
+    marketHolidays: async () => getEndpoint(http, { api: UPSTOX_APIS.marketHolidays, path: '/v2/market/holidays', gate }, z.array(holidaySchema)),
+    marketHolidaysOn: async (date) =>
       getEndpoint(http, { api: UPSTOX_APIS.marketHolidays, path: `/v2/market/holidays/${checkDate('date', date)}`, gate }, z.array(holidaySchema)),
-    marketTimings: (date) =>
+    marketTimings: async (date) =>
       getEndpoint(http, { api: UPSTOX_APIS.marketTimings, path: `/v2/market/timings/${checkDate('date', date)}`, gate }, z.array(exchangeWindowSchema)),
     searchInstruments: (request) => searchInstruments(http, request, gate),
     brokerageDetails: (request) => brokerageDetails(http, request, gate),
-    expiredExpiries: (underlyingKey) =>
+    expiredExpiries: async (underlyingKey) =>
       getEndpoint(
         http,
         { api: UPSTOX_APIS.expiredExpiries, path: '/v2/expired-instruments/expiries', query: { instrument_key: encodeUnderlying(underlyingKey) }, gate },
         z.array(z.string()),
       ),
-    expiredOptionContracts: (underlyingKey, expiryDate) =>
+    expiredOptionContracts: async (underlyingKey, expiryDate) =>
       getEndpoint(
         http,
         { api: UPSTOX_APIS.expiredOptionContracts, path: '/v2/expired-instruments/option/contract', query: contractQuery(underlyingKey, expiryDate), gate },
         z.array(expiredContractSchema),
       ),
-    expiredFutureContracts: (underlyingKey, expiryDate) =>
+    expiredFutureContracts: async (underlyingKey, expiryDate) =>
       getEndpoint(
         http,
         { api: UPSTOX_APIS.expiredFutureContracts, path: '/v2/expired-instruments/future/contract', query: contractQuery(underlyingKey, expiryDate), gate },
