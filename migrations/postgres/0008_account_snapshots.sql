@@ -1,0 +1,135 @@
+-- Daily account snapshots, one per account and IST date. A rerun on the same day replaces
+-- that day's rows, so a holding sold since the last run is gone from the snapshot. Money is
+-- numeric, so sums are exact; `raw` keeps the object as Upstox sent it.
+
+CREATE TABLE account_profiles (
+  account        text        NOT NULL,
+  snapshot_date  date        NOT NULL,
+  user_id        text        NOT NULL,
+  user_name      text,
+  email          text,
+  user_type      text,
+  broker         text,
+  exchanges      text[],
+  products       text[],
+  order_types    text[],
+  poa            boolean,
+  ddpi           boolean,
+  is_active      boolean,
+  fetched_at     timestamptz NOT NULL,
+  raw            jsonb       NOT NULL,
+  PRIMARY KEY (account, snapshot_date)
+);
+
+-- V2 funds: one row per segment (`equity`, `commodity`).
+CREATE TABLE account_funds (
+  account           text        NOT NULL,
+  snapshot_date     date        NOT NULL,
+  segment           text        NOT NULL,
+  used_margin       numeric,
+  payin_amount      numeric,
+  span_margin       numeric,
+  adhoc_margin      numeric,
+  notional_cash     numeric,
+  available_margin  numeric,
+  exposure_margin   numeric,
+  fetched_at        timestamptz NOT NULL,
+  raw               jsonb       NOT NULL,
+  PRIMARY KEY (account, snapshot_date, segment)
+);
+
+-- V3 funds: the named totals of the nested body; the whole body is in `raw`.
+CREATE TABLE account_funds_v3 (
+  account                          text        NOT NULL,
+  snapshot_date                    date        NOT NULL,
+  available_to_trade               numeric,
+  cash_available_to_trade          numeric,
+  opening_balance                  numeric,
+  added_today                      numeric,
+  withdrawn_today                  numeric,
+  amount_from_stock_sale           numeric,
+  unpaid_charges                   numeric,
+  cash_margin_used                 numeric,
+  mtf_margin_used                  numeric,
+  loss_total                       numeric,
+  realised_loss                    numeric,
+  unrealised_loss                  numeric,
+  pledge_available_to_trade        numeric,
+  margin_from_pledge               numeric,
+  margin_from_pledge_equity        numeric,
+  margin_from_pledge_mutual_funds  numeric,
+  pledge_margin_used               numeric,
+  unsettled_todays_profit          numeric,
+  unsettled_previous_days_profit   numeric,
+  pledge_unavailable_equity        numeric,
+  pledge_unavailable_mutual_funds  numeric,
+  fetched_at                       timestamptz NOT NULL,
+  raw                              jsonb       NOT NULL,
+  PRIMARY KEY (account, snapshot_date)
+);
+
+CREATE TABLE account_holdings (
+  account                     text        NOT NULL,
+  snapshot_date               date        NOT NULL,
+  instrument_key              text        NOT NULL,
+  isin                        text,
+  trading_symbol              text,
+  company_name                text,
+  exchange                    text,
+  product                     text,
+  quantity                    bigint      NOT NULL,
+  t1_quantity                 bigint,
+  cnc_used_quantity           bigint,
+  collateral_quantity         bigint,
+  collateral_update_quantity  bigint,
+  collateral_type             text,
+  haircut                     numeric,
+  average_price               numeric,
+  last_price                  numeric,
+  close_price                 numeric,
+  pnl                         numeric,
+  day_change                  numeric,
+  day_change_percentage       numeric,
+  fetched_at                  timestamptz NOT NULL,
+  raw                         jsonb       NOT NULL,
+  PRIMARY KEY (account, snapshot_date, instrument_key)
+);
+
+-- Short-term positions and MTF positions share the row layout; `source` names the endpoint,
+-- and one instrument can be held under several products.
+CREATE TABLE account_positions (
+  account                  text        NOT NULL,
+  snapshot_date            date        NOT NULL,
+  source                   text        NOT NULL CHECK (source IN ('short_term', 'mtf')),
+  instrument_key           text        NOT NULL,
+  product                  text        NOT NULL,
+  exchange                 text,
+  trading_symbol           text,
+  quantity                 bigint,
+  overnight_quantity       bigint,
+  multiplier               numeric,
+  average_price            numeric,
+  value                    numeric,
+  pnl                      numeric,
+  unrealised               numeric,
+  realised                 numeric,
+  buy_value                numeric,
+  sell_value               numeric,
+  buy_price                numeric,
+  sell_price               numeric,
+  day_buy_quantity         bigint,
+  day_buy_value            numeric,
+  day_buy_price            numeric,
+  day_sell_quantity        bigint,
+  day_sell_value           numeric,
+  day_sell_price           numeric,
+  overnight_buy_quantity   bigint,
+  overnight_buy_amount     numeric,
+  overnight_sell_quantity  bigint,
+  overnight_sell_amount    numeric,
+  last_price               numeric,
+  close_price              numeric,
+  fetched_at               timestamptz NOT NULL,
+  raw                      jsonb       NOT NULL,
+  PRIMARY KEY (account, snapshot_date, source, instrument_key, product)
+);
