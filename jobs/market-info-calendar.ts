@@ -21,7 +21,7 @@ import type { SnapshotDeps, SnapshotJobDefinition } from './snapshot-job.js';
 // Market status, holidays and timings into Postgres. The holiday and timing tables are the
 // trading calendar that `PostgresTradingCalendar` and the scheduler read.
 
-/** The most dates one timings job fetches, one request each. */
+/** The maximum number of dates in one timings job, which sends one request per date. */
 export const MAX_TIMING_DAYS = 31;
 
 const statusPayloadSchema = z.object({
@@ -104,10 +104,10 @@ export const marketTimingsJob: SnapshotJobDefinition<MarketTimingsPayload> = {
   },
 };
 
-// The list endpoint covers "the current year" by Upstox's clock. The year holding most of the
-// entries is stored as a whole year (rows of that year not in the list are removed, and the
-// year counts as covered); entries of any other year are only added, because the list may
-// not hold all of that year.
+// The list endpoint covers "the current year" by Upstox's clock. The year with most of the
+// entries is stored as a whole year: rows of that year missing from the list are removed, and
+// the year counts as covered. Entries of any other year are only added, because the list may
+// not contain all of that year.
 async function storeHolidayList(deps: SnapshotDeps): Promise<JobSummary> {
   const response = await deps.api.marketHolidays();
   const { rows, withoutExchanges } = normaliseBody(UPSTOX_APIS.marketHolidays, response, () => normaliseHolidays(response.data));

@@ -7,7 +7,7 @@ import { isoDateField } from './payload-fields.js';
 
 // Helpers shared by the market-information and expired-instrument jobs.
 
-/** What a normaliser error needs from the response it came from. */
+/** The parts of a response that a normaliser error carries into quarantine. */
 export interface ResponseBody {
   readonly path: string;
   readonly status?: number;
@@ -38,7 +38,7 @@ export function splitList(value: unknown): unknown {
   return typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
 }
 
-/** A non-empty list of dates as `YYYY-MM-DD`, sorted, each once, at most `max`. */
+/** Returns a payload field for a non-empty list of dates as `YYYY-MM-DD`, sorted, each once, at most `max`. */
 export function isoDateListField(max: number) {
   return z
     .preprocess(splitList, z.array(isoDateField).min(1).max(max))

@@ -23,10 +23,10 @@ import type { SnapshotJobDefinition } from './snapshot-job.js';
 
 // Expired derivatives (an Upstox Plus feature; MCX is not covered): expiry dates and contracts
 // into Postgres, candles into the QuestDB candle tables with source = 'expired'. Without the
-// plan Upstox answers UDAPI1149, which the client throws as UpstoxPlanRequiredError and the
-// worker fails at once, without retries.
+// plan Upstox returns UDAPI1149, which the client throws as UpstoxPlanRequiredError, and the
+// worker fails the job at once, without retries.
 
-/** The most expiry dates one contracts job fetches; each takes one request per contract kind. */
+/** The maximum number of expiry dates in one contracts job; each takes one request per contract kind. */
 export const MAX_CONTRACT_EXPIRIES = 60;
 
 const notMcx = (key: string) => !key.startsWith('MCX_');
@@ -113,7 +113,7 @@ export const expiredContractsJob: SnapshotJobDefinition<ExpiredContractsPayload>
   },
 };
 
-/** Where the expired-candles job writes: the two calls of `QuestDbCandleStore`, for rows with source `expired`. */
+/** The destination of the expired-candles job: the two calls of `QuestDbCandleStore`, for rows with source `expired`. */
 export interface ExpiredCandleSink {
   write(table: 'candles_intraday' | 'candles_daily', rows: readonly ExpiredCandleRow[]): Promise<void>;
   verify(table: 'candles_intraday' | 'candles_daily', rows: readonly ExpiredCandleRow[]): Promise<unknown>;
@@ -169,7 +169,7 @@ export function requestWindows(interval: ExpiredCandleInterval, fromDate: IsoDat
   return windows;
 }
 
-/** The column layout of the candle tables (see the QuestDB candle migration), for the row writer. */
+/** Returns the column layout of the candle tables (see the QuestDB candle migration) for the row writer. */
 export function candleTableSpec(table: 'candles_intraday' | 'candles_daily'): TableSpec<ExpiredCandleRow> {
   return {
     table,

@@ -22,7 +22,7 @@ const DAY_MINUTES = 1440;
 
 /**
  * The trading calendar stored by the market-holidays and market-timings jobs. It reads the
- * rows of a date range once, because `TradingCalendar.day` is synchronous; dates outside that
+ * rows of a date range once, because `TradingCalendar.day` is synchronous. Dates outside that
  * range, and years whose holiday list was never stored, return undefined, so the caller can
  * fall back to the built-in NSE calendar.
  */

@@ -138,7 +138,7 @@ export function normaliseExpiredCandles(input: {
   const result = normaliseCandles({
     instrumentKey: input.expiredInstrumentKey,
     interval: expiredIntervalLabel(input.interval),
-    // Overwritten below: the shared candle row type knows only the live endpoints' sources.
+    // Overwritten below, because the shared candle row type has only the live endpoints' sources.
     source: 'historical',
     candles: input.candles,
     window: input.window,

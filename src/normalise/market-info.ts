@@ -26,7 +26,7 @@ export type MarketStatusRow = {
   readonly raw: Readonly<Record<string, unknown>>;
 };
 
-/** One row of `market_holidays`: what one holiday entry says about one exchange. */
+/** One row of `market_holidays`: one holiday entry's facts about one exchange. */
 export type HolidayRow = {
   readonly date: IsoDate;
   readonly exchange: string;
@@ -80,7 +80,7 @@ export function normaliseMarketStatus(data: MarketStatusData): MarketStatusRow {
  * `closed_exchanges` and open windows from `open_exchanges`, never from `holiday_type`, which
  * Upstox also puts on ordinary days and special sessions. An exchange listed twice in one
  * entry's `open_exchanges` keeps the span from its first start to its last end, because the
- * table holds one window per exchange and day; `raw` keeps every window.
+ * table has one window per exchange and day. `raw` keeps every window.
  */
 export function normaliseHolidays(data: readonly HolidayData[]): HolidayResult {
   const issues: string[] = [];

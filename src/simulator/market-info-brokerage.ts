@@ -1,5 +1,5 @@
 // The simulator's brokerage charges: a deterministic fee model with the shape and the rough
-// size of Upstox's answers, not Upstox's tariff.
+// size of Upstox's responses, not Upstox's tariff.
 // NOTE: the rates approximate Indian statutory and exchange charges (STT, stamp duty, SEBI
 // fee, exchange transaction charge). They come within about 0.15 rupees of the docs example,
 // and nothing checks them against live answers.

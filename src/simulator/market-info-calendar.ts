@@ -3,9 +3,9 @@ import { addDays, dayOfWeek, istDateOf, istInstant, type IsoDate } from '../time
 
 // The simulator's market holidays, timings and status, derived from the built-in NSE calendar:
 // - NSE holidays close NSE, NFO, BSE, BFO, CDS and BCD all day. MCX trades its evening
-//   session (17:00-23:30 IST) on them, as the docs' partial-holiday example shows an MCX
-//   window, except on the fixed national days and Christmas, when it closes too (the docs
-//   list MCX among the exchanges closed on Republic Day).
+//   session (17:00-23:30 IST) on them, because the docs' partial-holiday example shows an MCX
+//   window. On the fixed national days and Christmas MCX closes too, as the docs list MCX
+//   among the exchanges closed on Republic Day.
 // - Saturday sessions open NSE, NFO, BSE and BFO from the first session's start to the last
 //   session's end (the API has one window per exchange), and keep MCX, CDS and BCD closed.
 // - Muhurat sessions open NSE, NFO, BSE, BFO and MCX for the Muhurat hour.
@@ -40,7 +40,7 @@ const MCX_EVENING: SessionWindow = { startMinute: 17 * 60, endMinute: 23 * 60 + 
 
 // Month-day of the holidays on which MCX closes all day as well.
 const MCX_FULL_CLOSURES = new Set(['01-26', '08-15', '10-02', '12-25']);
-// Names of the fixed-date holidays; the built-in calendar has dates only, so others get a generic name.
+// Names of the fixed-date holidays. The built-in calendar has dates only, so others get a generic name.
 const HOLIDAY_NAMES: Readonly<Record<string, string>> = {
   '01-26': 'Republic Day',
   '05-01': 'Maharashtra Day',
@@ -117,10 +117,10 @@ export function timingsOn(date: IsoDate): ExchangeWindow[] {
 }
 
 /**
- * Returns the status of an exchange at `nowMs` and the instant it began. NSE and BSE pass
- * through the pre-open (from 15 minutes before the session, ending 7 minutes before it) and
- * the closing session (10 to 30 minutes after the close); the other exchanges only open and
- * close. Before the day's first event, the last event of the previous trading day holds.
+ * Returns the status of an exchange at `nowMs` and the instant it began. NSE and BSE run a
+ * pre-open from 15 to 7 minutes before the session, and a closing session from 10 to 30
+ * minutes after the close. The other exchanges only open and close. Before the day's first
+ * event, the last event of the previous trading day applies.
  */
 export function statusAt(exchange: string, nowMs: number): { status: string; lastUpdatedMs: number } {
   const today = istDateOf(nowMs);

@@ -17,7 +17,7 @@ import type { MasterIndex, MasterRow } from './market-info-master.js';
 //   strike of the underlying's nearest live expiry, with its lot size, tick and freeze quantity.
 // - Exchange tokens: 35000 + 1000 × the underlying's position among the sorted underlyings +
 //   the contract's position, so a key names one contract and can be traced back to it.
-//   Tokens repeat across expiries, as real tokens are reused; the key's date tells them apart.
+//   Tokens repeat across expiries, as real tokens are reused, and the key's date distinguishes them.
 // - Candles: the synthetic NSE_FO candles of the expired key, from 90 days before expiry up to
 //   the expiry day.
 // NOTE: the weekly flag comes from today's master, so underlyings whose weeklies NSE

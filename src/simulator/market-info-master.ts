@@ -6,7 +6,7 @@ import { INSTRUMENTS_FILE } from './instruments.js';
 
 // The whole rows of the real NSE instruments master, for instrument search and for the
 // expired contracts derived from today's derivatives. The candle routes keep only three
-// fields per key (see instruments.ts); these routes need every field, so they read the file
+// fields per key (see instruments.ts). These routes need every field, so they read the file
 // once more, on their first request.
 
 /** One row of the instruments master, with the fields the simulator reads typed. */

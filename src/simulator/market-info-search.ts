@@ -1,9 +1,9 @@
 import { istDateOf, type IsoDate } from '../time/ist.js';
 import type { MasterIndex, MasterRow } from './market-info-master.js';
 
-// Instrument search over the real instruments master. Upstox's matching is fuzzy and not
-// documented; the simulator keeps a row when every word of the query starts a word of its
-// trading symbol, name, underlying symbol, ISIN or exchange token, case-insensitively, so
+// Instrument search over the real instruments master. Upstox does not document its fuzzy
+// matching. The simulator keeps a row when every word of the query starts a word of its
+// trading symbol, name, underlying symbol, ISIN or exchange token, case-insensitively. So
 // "nifty" finds NIFTY and NIFTYNXT50 but not BANKNIFTY.
 
 export interface SearchParams {
@@ -94,8 +94,8 @@ function matchesWords(row: MasterRow, words: readonly string[]): boolean {
   return words.every((word) => rowWords.some((rowWord) => rowWord.startsWith(word)));
 }
 
-// A relative name picks, per underlying, the n-th expiry from today (weekly names) or the n-th
-// month's last expiry (monthly names); rows without an expiry drop out.
+// A weekly name picks, per underlying, the n-th expiry from today, and a monthly name the
+// last expiry of the n-th month. Rows without an expiry drop out.
 function filterExpiry(rows: MasterRow[], expiry: string, today: IsoDate): MasterRow[] {
   const relative = RELATIVE_EXPIRIES[expiry];
   if (!relative) return rows.filter((row) => row.expiry !== undefined && istDateOf(row.expiry) === expiry);
@@ -124,7 +124,7 @@ function filterExpiry(rows: MasterRow[], expiry: string, today: IsoDate): Master
 }
 
 // NOTE: the simulator has no spot price, so the middle strike of each underlying's expiry
-// stands in for the ATM strike.
+// is used as the ATM strike.
 function filterAtm(rows: MasterRow[], offset: number): MasterRow[] {
   const strikes = new Map<string, number[]>();
   for (const row of rows) {
@@ -154,5 +154,7 @@ function compareRows(a: MasterRow, b: MasterRow): number {
 
 // Code-unit order, so the result does not depend on the host's locale.
 function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
 }

@@ -14,11 +14,11 @@ import { loadRecordedData } from './recorded-data.js';
 import { decodeOnce, matchPattern, type SimRequest, type SimRoute, type SimRouteContext } from './route.js';
 
 // Market information (status, holidays, timings), instrument search, brokerage and the
-// expired-instrument endpoints. Error codes follow the API reference where it gives one:
-// UDAPI1089 for an exchange, UDAPI1088 for a date, UDAPI1059-1065 for brokerage inputs,
-// UDAPI1009/1011/100011 for an underlying key, UDAPI1021/1020/1015 for expired candles, and
-// UDAPI1149 when the account has no Upstox Plus plan. Inputs the reference gives no code for
-// get UDAPI100036 "Invalid input".
+// expired-instrument endpoints. Error codes follow the API reference where it gives one.
+// UDAPI1089 rejects an exchange and UDAPI1088 a date. UDAPI1059-1065 reject brokerage inputs,
+// UDAPI1009, UDAPI1011 and UDAPI100011 an underlying key, and UDAPI1021, UDAPI1020 and
+// UDAPI1015 the parts of an expired candle request. UDAPI1149 means the account has no
+// Upstox Plus plan. Inputs without a documented code get UDAPI100036 "Invalid input".
 
 interface LoadedData {
   readonly master: MasterIndex;
@@ -41,7 +41,7 @@ export function marketInfoRoutes(context: SimRouteContext): SimRoute[] {
     }
     return data;
   };
-  // Expired-instrument APIs answer only for accounts with Upstox Plus.
+  // Expired-instrument APIs respond only to accounts with Upstox Plus.
   const plusOnly =
     (handle: (request: SimRequest, params: Readonly<Record<string, string>>) => SimulatorResponse | Promise<SimulatorResponse>) =>
     (request: SimRequest, params: Readonly<Record<string, string>>) =>
@@ -209,7 +209,7 @@ function invalidExchange(exchange: string): SimulatorResponse {
 }
 
 function invalidDate(date: string): SimulatorResponse {
-  // NOTE: the API reference gives UDAPI1088 for the timings endpoint only; the holiday date
-  // endpoint is assumed to answer a bad date the same way.
+  // NOTE: the API reference gives UDAPI1088 for the timings endpoint only. The holiday date
+  // endpoint is assumed to reject a bad date the same way.
   return customErrorResponse(400, 'UDAPI1088', 'Invalid date', 'date', date);
 }

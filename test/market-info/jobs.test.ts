@@ -15,7 +15,7 @@ import { CannedServer } from '../support/canned-server.js';
 import { createTestContext, type TestContext } from '../support/test-context.js';
 
 // Simulator → worker → stores for every market-information and expired-instrument job. The
-// simulator's clock stands on Good Friday 2025 (an NSE holiday) at noon IST.
+// simulator's clock is set to noon IST on Good Friday 2025, an NSE holiday.
 
 const TOKEN = 'market-info-jobs-token';
 const SIM_NOW = Date.parse('2025-04-18T12:00:00+05:30');
@@ -96,6 +96,8 @@ describe('market information jobs', () => {
       ['NSCOM', 'NORMAL_CLOSE', '2025-04-17T18:00:00.000Z'],
       ['NSE', 'CLOSING_END', '2025-04-17T10:30:00.000Z'],
     ]);
+    const latest = await ctx.pool.query("SELECT status FROM market_status_latest WHERE exchange = 'MCX'");
+    expect(latest.rows).toEqual([{ status: 'NORMAL_CLOSE' }]);
     expect(second).toBe(first);
   });
 
@@ -206,7 +208,7 @@ describe('market information jobs', () => {
     const countAfterFirst = await questCount(`SELECT count() FROM ${table} WHERE ${where}`);
     await runJob(expiredCandlesJob, payload);
     const countAfterSecond = await questCount(`SELECT count() FROM ${table} WHERE ${where}`);
-    // 2025-03-01..27 holds 19 weekdays, and Holi on the 14th was an NSE holiday.
+    // 2025-03-01..27 has 19 weekdays, and Holi on the 14th was an NSE holiday.
     expect([first.state, countAfterFirst, countAfterSecond]).toEqual(['completed', 18, 18]);
   });
 });

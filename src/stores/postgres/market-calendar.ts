@@ -12,7 +12,7 @@ export interface SessionSpan {
 }
 
 /**
- * What the tables say about one exchange on one date. `regular` days trade the timings
+ * The stored calendar's facts about one exchange on one date. `regular` days trade the timings
  * table's session, or the exchange's usual session when the timings of that date were not
  * fetched. `special` days are holiday entries on which the exchange still trades a window,
  * such as a Saturday session, Muhurat trading or MCX's evening session on an NSE holiday.
@@ -23,12 +23,12 @@ export interface ExchangeDay {
   readonly kind: 'regular' | 'special' | 'holiday' | 'weekend';
   /** Empty when the exchange is closed all day. */
   readonly sessions: readonly SessionSpan[];
-  /** The table the answer came from; `default` means the usual session of a covered weekday. */
+  /** The table the result came from; `default` means the usual session of a covered weekday. */
   readonly source: 'holidays' | 'timings' | 'default';
   readonly description: string | null;
 }
 
-/** The calendar rows of a date range, read once, from which {@link resolveExchangeDay} answers. */
+/** The calendar rows of a date range, read once, for {@link resolveExchangeDay} to resolve days from. */
 export interface CalendarRows {
   readonly fromDate: IsoDate;
   readonly toDate: IsoDate;
