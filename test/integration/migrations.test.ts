@@ -29,7 +29,8 @@ describe('migrations', () => {
   });
 
   it('creates candle tables with deduplication', async () => {
-    const result = await ctx.questdb.exec(`SELECT table_name, dedup, walEnabled FROM tables() WHERE table_name LIKE '${ctx.config.questdb.tablePrefix}%' ORDER BY table_name`);
+    const prefix = ctx.config.questdb.tablePrefix;
+    const result = await ctx.questdb.exec(`SELECT table_name, dedup, walEnabled FROM tables() WHERE table_name IN ('${prefix}candles_daily', '${prefix}candles_intraday') ORDER BY table_name`);
     expect(result.dataset).toEqual([
       [`${ctx.config.questdb.tablePrefix}candles_daily`, true, true],
       [`${ctx.config.questdb.tablePrefix}candles_intraday`, true, true],
