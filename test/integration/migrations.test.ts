@@ -57,10 +57,9 @@ describe('migrations', () => {
     try {
       const options = { pool: other.pool, questdb: other.questdb, tablePrefix: `${other.config.questdb.tablePrefix}x_`, migrationsDir: MIGRATIONS_DIR, log: other.log };
       const results = await Promise.all([migrate(options), migrate(options)]);
-      expect(results.map((r) => r.applied.length).sort()).toEqual([0, 1]);
+      const questFiles = (await readdir(join(MIGRATIONS_DIR, 'questdb'))).filter((n) => n.endsWith('.sql')).length;
+      expect(results.map((r) => r.applied.length).sort()).toEqual([0, questFiles]);
     } finally {
-      await other.questdb.exec(`DROP TABLE IF EXISTS ${other.config.questdb.tablePrefix}x_candles_intraday`);
-      await other.questdb.exec(`DROP TABLE IF EXISTS ${other.config.questdb.tablePrefix}x_candles_daily`);
       await other.cleanup();
     }
   });
