@@ -10,8 +10,7 @@ import {
   type ExpiredExpiryRow,
   type ExpiredInstrumentRow,
 } from '../src/normalise/expired.js';
-import type { QuestDbRowWriter, TableSpec } from '../src/stores/questdb/row-writer.js';
-import { addDays, utcMidnight, type IsoDate } from '../src/time/ist.js';
+import { addDays, type IsoDate } from '../src/time/ist.js';
 import { UPSTOX_APIS } from '../src/upstox/apis.js';
 import { addMonths } from '../src/upstox/candle-units.js';
 import type { UpstoxApi } from '../src/upstox/client.js';
@@ -126,7 +125,7 @@ export const expiredCandlesJob: SnapshotJobDefinition<ExpiredCandlesPayload> = {
   payloadSchema: candlesPayloadSchema,
   accountData: false,
   jobId: (payload, account) => buildJobId('expired-candles', account, payload.instrumentKey, payload.interval, payload.fromDate, payload.toDate),
-  run: (payload, deps) => runExpiredCandles(payload, { api: deps.api, sink: rowWriterSink(deps.questdb), log: deps.log }),
+  run: (payload, deps) => runExpiredCandles(payload, { api: deps.api, sink: deps.candles, log: deps.log }),
 };
 
 /**
@@ -169,33 +168,3 @@ export function requestWindows(interval: ExpiredCandleInterval, fromDate: IsoDat
   return windows;
 }
 
-/** Returns the column layout of the candle tables (see the QuestDB candle migration) for the row writer. */
-export function candleTableSpec(table: 'candles_intraday' | 'candles_daily'): TableSpec<ExpiredCandleRow> {
-  return {
-    table,
-    timestampMs: (row) => row.tsMs,
-    seriesColumn: 'instrument_key',
-    columns: [
-      { name: 'instrument_key', kind: 'symbol', value: (row) => row.instrumentKey },
-      { name: 'interval', kind: 'symbol', value: (row) => row.interval },
-      { name: 'source', kind: 'symbol', value: (row) => row.source },
-      { name: 'trade_date', kind: 'timestamp', value: (row) => utcMidnight(row.tradeDate) },
-      { name: 'open', kind: 'float', value: (row) => row.open },
-      { name: 'high', kind: 'float', value: (row) => row.high },
-      { name: 'low', kind: 'float', value: (row) => row.low },
-      { name: 'close', kind: 'float', value: (row) => row.close },
-      { name: 'volume', kind: 'int', value: (row) => row.volume },
-      { name: 'open_interest', kind: 'float', value: (row) => row.openInterest },
-    ],
-  };
-}
-
-// The job's dependencies carry the generic row writer but not the candle store, so the
-// writer gets the candle tables' layout.
-// TODO: use QuestDbCandleStore once SnapshotDeps carries it and CandleSource admits 'expired'.
-function rowWriterSink(writer: QuestDbRowWriter): ExpiredCandleSink {
-  return {
-    write: (table, rows) => writer.write(candleTableSpec(table), rows),
-    verify: (table, rows) => writer.verify(candleTableSpec(table), rows),
-  };
-}

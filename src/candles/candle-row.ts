@@ -1,7 +1,10 @@
 import type { IsoDate } from '../time/ist.js';
 
-/** Which endpoint a candle came from; a historical candle replaces an intraday one of the same bar. */
-export type CandleSource = 'historical' | 'intraday';
+/**
+ * Which endpoint a candle came from; a historical candle replaces an intraday one of the same
+ * bar. `expired` marks candles of expired contracts from the expired-instrument API.
+ */
+export type CandleSource = 'historical' | 'intraday' | 'expired';
 
 /** One normalised candle, ready for QuestDB. */
 export interface CandleRow {
