@@ -10,8 +10,8 @@ import { keyQuery } from './quotes.js';
 // contracts and the put/call option chain (both an array, for one underlying key).
 
 /**
- * The maximum number of contract keys in one option-greek request. Upstox's docs say 50 while
- * the text of its OpenAPI document says 500, so the smaller limit is used.
+ * The maximum number of contract keys in one option-greek request. Upstox's docs give 50 and
+ * the text of its OpenAPI document gives 500, so the smaller limit is used.
  */
 export const MAX_GREEK_KEYS = 50;
 
@@ -115,14 +115,14 @@ export interface OptionApi {
 /** Binds the option endpoints (greeks V3, option contracts, option chain) to a transport and an optional gate. */
 export function optionApi(http: UpstoxHttp, gate?: RequestGate): OptionApi {
   return {
-    optionGreeks: (keys) =>
+    optionGreeks: async (keys) =>
       getEndpoint(http, { api: UPSTOX_APIS.optionGreeks, path: '/v3/market-quote/option-greek', query: { instrument_key: keyQuery(keys, MAX_GREEK_KEYS) }, gate }, greekMap),
-    optionContracts: (underlyingKey, expiryDate) => {
+    optionContracts: async (underlyingKey, expiryDate) => {
       const query: Record<string, string> = { instrument_key: encodeInstrumentKey(underlyingKey) };
       if (expiryDate !== undefined) query.expiry_date = checkedDate(expiryDate);
       return getEndpoint(http, { api: UPSTOX_APIS.optionContracts, path: '/v2/option/contract', query, gate }, contractList);
     },
-    optionChain: (underlyingKey, expiryDate) => {
+    optionChain: async (underlyingKey, expiryDate) => {
       const query = { instrument_key: encodeInstrumentKey(underlyingKey), expiry_date: checkedDate(expiryDate) };
       return getEndpoint(http, { api: UPSTOX_APIS.optionChain, path: '/v2/option/chain', query, gate }, chainList);
     },

@@ -91,16 +91,16 @@ export interface QuoteApi {
 /** Binds the quote endpoints (full market quote, OHLC V3, LTP V3) to a transport and an optional gate. */
 export function quoteApi(http: UpstoxHttp, gate?: RequestGate): QuoteApi {
   return {
-    fullMarketQuotes: (keys) =>
+    fullMarketQuotes: async (keys) =>
       getEndpoint(http, { api: UPSTOX_APIS.fullMarketQuote, path: '/v2/market-quote/quotes', query: { instrument_key: keyQuery(keys, MAX_QUOTE_KEYS) }, gate }, fullQuoteMap),
-    ohlcQuotes: (keys, interval) => {
+    ohlcQuotes: async (keys, interval) => {
       if (!OHLC_INTERVALS.includes(interval)) {
         throw new RangeError(`invalid OHLC interval ${JSON.stringify(interval)}: expected one of ${OHLC_INTERVALS.join(', ')}`);
       }
       const query = { instrument_key: keyQuery(keys, MAX_QUOTE_KEYS), interval };
       return getEndpoint(http, { api: UPSTOX_APIS.ohlcQuotes, path: '/v3/market-quote/ohlc', query, gate }, ohlcQuoteMap);
     },
-    ltpQuotes: (keys) =>
+    ltpQuotes: async (keys) =>
       getEndpoint(http, { api: UPSTOX_APIS.ltpQuotes, path: '/v3/market-quote/ltp', query: { instrument_key: keyQuery(keys, MAX_QUOTE_KEYS) }, gate }, ltpQuoteMap),
   };
 }
