@@ -3,6 +3,7 @@ import { quarantineOnSchemaError, type SnapshotDeps, type SnapshotJobDefinition 
 import { AccountDataSwitch } from '../src/queue/account-data-switch.js';
 import { readScheduleConfig } from '../src/schedule/schedule-config.js';
 import { exchangeCalendarOf, skipReason } from '../src/schedule/session-gate.js';
+import { storedExchangeCalendar } from '../src/schedule/stored-calendar.js';
 import type { ScheduleStamp } from '../src/schedule/desired-schedulers.js';
 import { PostgresStore } from '../src/stores/postgres/store.js';
 import { QuestDbRowWriter } from '../src/stores/questdb/row-writer.js';
@@ -56,7 +57,7 @@ export async function startIngestWorker(config: Config, log: Logger): Promise<Ru
   const postgres = new PostgresStore(pool);
   const calendar = new StaticNseCalendar();
   const accountData = new AccountDataSwitch(redis, config.redis.queuePrefix);
-  const exchangeCalendar = exchangeCalendarOf(calendar);
+  const exchangeCalendar = storedExchangeCalendar(postgres, exchangeCalendarOf(calendar));
 
   const candleDeps = (context: JobContext): CandleJobDeps => ({
     api: client.api({ acquire: (api) => budget.take(api, context.priority) }),

@@ -5,6 +5,7 @@ import { loadConfig } from '../../config/env.js';
 import { completeness } from '../../schedule/completeness.js';
 import { readScheduleConfig } from '../../schedule/schedule-config.js';
 import { exchangeCalendarOf } from '../../schedule/session-gate.js';
+import { storedExchangeCalendar } from '../../schedule/stored-calendar.js';
 import { saveCompleteness, scheduledRunsOn } from '../../stores/postgres/completeness.js';
 import { PostgresStore } from '../../stores/postgres/store.js';
 import { isIsoDate, istDateOf } from '../../time/ist.js';
@@ -26,7 +27,8 @@ export function registerReport(program: Command): void {
         const schedules = schedule.schedules
           .filter((s) => s.enabled && s.job !== 'completeness-report')
           .map((s) => ({ id: s.id, jobName: s.job, pattern: s.cron, stamp: { id: s.id, exchange: s.exchange, during: s.during } }));
-        const rows = await completeness(schedules, await scheduledRunsOn(store, date), date, exchangeCalendarOf(new StaticNseCalendar()));
+        const calendar = storedExchangeCalendar(store, exchangeCalendarOf(new StaticNseCalendar()));
+        const rows = await completeness(schedules, await scheduledRunsOn(store, date), date, calendar);
         await saveCompleteness(store, date, rows);
         console.log(`completeness on ${date}:`);
         console.log(`  ${'schedule'.padEnd(28)} ${'job'.padEnd(22)} ${'expected'.padStart(8)} ${'received'.padStart(8)} ${'failed'.padStart(6)} ${'missing'.padStart(7)}`);
