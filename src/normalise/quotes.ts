@@ -114,7 +114,7 @@ export function matchRequestedKeys<Entry extends { instrument_token: string }>(
   return { matched, missing, unexpected };
 }
 
-/** Normalises a full market quote map into `full` rows, stamped at the last trade time. */
+/** Normalises a full market quote map into `full` rows, stamped at the last trade time (or the slot without a trade). */
 export function normaliseFullQuotes(requested: readonly string[], data: Readonly<Record<string, FullQuoteEntry>>, times: QuoteTimes): QuoteBatch<QuoteRow> {
   const { matched, missing, unexpected } = matchRequestedKeys(requested, data);
   const rows = matched.map(({ instrumentKey, responseKey, entry }) => {
@@ -132,7 +132,8 @@ export function normaliseFullQuotes(requested: readonly string[], data: Readonly
 
     const row: QuoteRow = {
       ...emptyRow(instrumentKey, 'full', responseKey),
-      tsMs: lastTradeMs ?? snapshotMs,
+      // Without a trade there is no market time, and the snapshot slot keeps reruns idempotent.
+      tsMs: lastTradeMs ?? times.slotMs,
       snapshotMs,
       lastTradeMs,
       lastPrice,

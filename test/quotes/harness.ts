@@ -35,11 +35,14 @@ export class JobHarness {
     private readonly producer: JobProducer,
   ) {}
 
-  /** Starts everything with the simulator's clock frozen at `nowMs`. */
-  static async start(nowMs: number): Promise<JobHarness> {
+  /**
+   * Starts everything with the simulator's clock frozen at `nowMs`. With `upstoxUrl` the worker
+   * talks to that server (such as a canned one) instead of the simulator.
+   */
+  static async start(nowMs: number, options: { upstoxUrl?: string } = {}): Promise<JobHarness> {
     const ctx = await createTestContext({ UPSTOX_ACCOUNT: ACCOUNT, JOB_ATTEMPTS: '2', WORKER_CONCURRENCY: '2' });
     const sim = await startSimulator({ tokens: { [TOKEN]: ACCOUNT }, now: () => nowMs, rateLimits: UNLIMITED, dataDir: DATA_DIR });
-    const worker = await startIngestWorker(withUpstoxSettings(ctx.config, { token: TOKEN, baseUrl: sim.url }), ctx.log);
+    const worker = await startIngestWorker(withUpstoxSettings(ctx.config, { token: TOKEN, baseUrl: options.upstoxUrl ?? sim.url }), ctx.log);
     const producer = new JobProducer(ctx.redis, ctx.config.redis.queuePrefix, ACCOUNT, 2);
     return new JobHarness(ctx, sim, worker, producer);
   }
@@ -49,8 +52,19 @@ export class JobHarness {
     return `${this.ctx.config.questdb.tablePrefix}${name}`;
   }
 
-  /** Queues one job on the live queue under its derived id, waits until it finishes, and returns its summary. */
+  /** Queues one job on the live queue under its derived id, waits until it completes, and returns its summary. */
   async run<Payload>(definition: SnapshotJobDefinition<Payload>, data: Record<string, unknown>, timeoutMs = 20_000): Promise<JobResult> {
+    const outcome = await this.settle(definition, data, timeoutMs);
+    if (outcome.state === 'failed') throw new Error(`job ${outcome.jobId} failed: ${outcome.failedReason}`);
+    return outcome.result!;
+  }
+
+  /** Queues one job and waits until it completes or fails for good; returns the outcome either way. */
+  async settle<Payload>(
+    definition: SnapshotJobDefinition<Payload>,
+    data: Record<string, unknown>,
+    timeoutMs = 20_000,
+  ): Promise<{ jobId: string; state: 'completed' | 'failed'; result?: JobResult; failedReason?: string }> {
     const payload = definition.payloadSchema.parse(data);
     const jobId = definition.jobId(payload, ACCOUNT);
     await this.producer.enqueue([{ jobId, name: definition.name, data }], 'live');
@@ -58,8 +72,8 @@ export class JobHarness {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const state = await queue.getJobState(jobId);
-      if (state === 'completed') return (await queue.getJob(jobId))?.returnvalue as JobResult;
-      if (state === 'failed') throw new Error(`job ${jobId} failed: ${(await queue.getJob(jobId))?.failedReason ?? 'no reason recorded'}`);
+      if (state === 'completed') return { jobId, state, result: (await queue.getJob(jobId))?.returnvalue as JobResult };
+      if (state === 'failed') return { jobId, state, failedReason: (await queue.getJob(jobId))?.failedReason ?? 'no reason recorded' };
       if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish within ${timeoutMs} ms; last state ${state}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -172,10 +172,10 @@ describe('full quote normaliser', () => {
     expect(batch.rows.map((r) => r.instrumentKey)).toEqual(['NSE_INDEX|Nifty 50']);
   });
 
-  it('falls back to the snapshot time without a trade', () => {
+  it('falls back to the slot without a trade', () => {
     const data = { 'NSE_EQ:NHPC': { timestamp: '2023-10-19T05:21:51.099+05:30', last_trade_time: '0', instrument_token: 'NSE_EQ|INE848E01016', last_price: 52.05 } };
     const [row] = normaliseFullQuotes(['NSE_EQ|INE848E01016'], fullMap(data), TIMES).rows;
-    expect([row!.tsMs, row!.lastTradeMs]).toEqual([Date.parse('2023-10-18T23:51:51.099Z'), null]);
+    expect([row!.tsMs, row!.lastTradeMs, row!.snapshotMs]).toEqual([TIMES.slotMs, null, Date.parse('2023-10-18T23:51:51.099Z')]);
   });
 
   it('keeps derivative open interest', () => {
