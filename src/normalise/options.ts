@@ -10,8 +10,8 @@ import { matchRequestedKeys, price, QuoteValueError, type QuoteBatch, type Quote
 // chain sends both in percent and the greeks endpoint sends IV as a fraction, so chain values
 // are divided by 100. Delta, gamma, theta and vega are stored as Upstox sends them: theta in
 // rupees per calendar day and vega in rupees per percentage point of IV. Upstox does not
-// document these units; they match Black-Scholes values computed from the recorded chain's
-// inputs (vega per IV point, and theta as the time-decay term per calendar day).
+// document these units. They match Black-Scholes values computed from the recorded chain's
+// inputs: vega per IV point, and theta as the time-decay term per calendar day.
 
 /** The endpoint that an option row came from. */
 export type OptionSource = 'chain' | 'greeks';
