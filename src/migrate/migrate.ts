@@ -11,6 +11,8 @@ import type { QuestDbHttp } from '../stores/questdb/questdb-http.js';
 const DEDUP_TABLES: Readonly<Record<string, readonly string[]>> = {
   candles_intraday: ['ts', 'instrument_key', 'interval'],
   candles_daily: ['ts', 'instrument_key', 'interval'],
+  quotes: ['ts', 'instrument_key', 'source'],
+  option_chain: ['ts', 'instrument_key', 'source'],
 };
 
 export interface MigrateOptions {
