@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { buildJobId } from '../src/ids/job-id.js';
 import { normaliseOptionChain, normaliseOptionContracts, normaliseOptionGreeks } from '../src/normalise/options.js';
-import { readContractFacts, upsertOptionContracts } from '../src/stores/postgres/option-contracts.js';
+import { readContractFacts, upcomingExpiries, upsertOptionContracts } from '../src/stores/postgres/option-contracts.js';
+import { istDateOf } from '../src/time/ist.js';
 import { OPTION_CHAIN_TABLE } from '../src/stores/questdb/option-tables.js';
 import { UPSTOX_APIS } from '../src/upstox/apis.js';
 import { MAX_GREEK_KEYS } from '../src/upstox/options.js';
@@ -18,7 +19,9 @@ export type GreekPayload = z.infer<typeof greekPayloadSchema>;
 const contractPayloadSchema = z.object({ instrumentKey: instrumentKeyField, expiryDate: isoDateField.optional() });
 export type ContractPayload = z.infer<typeof contractPayloadSchema>;
 
-const chainPayloadSchema = z.object({ instrumentKey: instrumentKeyField, expiryDate: isoDateField, asOf: asOfField });
+// A schedule cannot name a fixed expiry, so `nearest` and `next` pick the first and second
+// upcoming expiry of the underlying's stored option contracts when the job runs.
+const chainPayloadSchema = z.object({ instrumentKey: instrumentKeyField, expiryDate: z.union([isoDateField, z.enum(['nearest', 'next'])]), asOf: asOfField });
 export type ChainPayload = z.infer<typeof chainPayloadSchema>;
 
 /** Option greeks V3 for up to 50 contracts per request; strike, expiry and underlying come from `option_contracts`. */
@@ -75,18 +78,37 @@ export const optionChainJob: SnapshotJobDefinition<ChainPayload> = {
   jobId: (payload, account) => buildJobId('option-chain', account, payload.instrumentKey, payload.expiryDate, ...(payload.asOf === undefined ? [] : [payload.asOf])),
   run: async (payload, deps) => {
     const times = snapshotTimes(payload.asOf, deps.now());
-    const response = await deps.api.optionChain(payload.instrumentKey, payload.expiryDate);
+    let requestsMade = 0;
+    let expiryDate = payload.expiryDate;
+    if (expiryDate === 'nearest' || expiryDate === 'next') {
+      const today = istDateOf(deps.now());
+      let expiries = await upcomingExpiries(deps.postgres, payload.instrumentKey, today);
+      if (expiries.length === 0) {
+        // No contracts stored yet: fetch the live ones once, so the expiry can be chosen.
+        const contracts = await deps.api.optionContracts(payload.instrumentKey);
+        requestsMade++;
+        await upsertOptionContracts(deps.postgres, normaliseOptionContracts(contracts.data, deps.now()));
+        expiries = await upcomingExpiries(deps.postgres, payload.instrumentKey, today);
+      }
+      const chosen = expiries[expiryDate === 'nearest' ? 0 : 1];
+      if (chosen === undefined) {
+        return { requestsMade, rowsWritten: 0, state: 'empty', detail: `no ${expiryDate} expiry of ${payload.instrumentKey} on or after ${today}` };
+      }
+      expiryDate = chosen;
+    }
+    const response = await deps.api.optionChain(payload.instrumentKey, expiryDate);
+    requestsMade++;
     let rows;
     try {
-      rows = normaliseOptionChain(response.data, { underlyingKey: payload.instrumentKey, expiryDate: payload.expiryDate }, times);
+      rows = normaliseOptionChain(response.data, { underlyingKey: payload.instrumentKey, expiryDate }, times);
     } catch (error) {
       throw asSchemaError(error, UPSTOX_APIS.optionChain, response);
     }
     if (rows.length === 0) {
-      return { requestsMade: 1, rowsWritten: 0, state: 'empty', detail: `no option chain for ${payload.instrumentKey} expiring ${payload.expiryDate}` };
+      return { requestsMade, rowsWritten: 0, state: 'empty', detail: `no option chain for ${payload.instrumentKey} expiring ${expiryDate}` };
     }
     await writeSnapshotRows(deps, OPTION_CHAIN_TABLE, rows);
-    return { requestsMade: 1, rowsWritten: rows.length, state: 'done' };
+    return { requestsMade, rowsWritten: rows.length, state: 'done', detail: `expiry ${expiryDate}` };
   },
 };
 

@@ -1,4 +1,5 @@
 import type { ContractFacts, OptionContractRow } from '../../normalise/options.js';
+import type { IsoDate } from '../../time/ist.js';
 import type { PostgresStore } from './store.js';
 
 // The `option_contracts` table (migrations/postgres/0004_option_contracts.sql), keyed by
@@ -24,4 +25,13 @@ export async function readContractFacts(store: PostgresStore, instrumentKeys: re
     facts.set(row.instrument_key, { underlyingKey: row.underlying_key, expiry: row.expiry, strike: Number(row.strike), side: row.instrument_type });
   }
   return facts;
+}
+
+/** Returns the stored expiry dates of an underlying's options on or after `fromDate`, earliest first. */
+export async function upcomingExpiries(store: PostgresStore, underlyingKey: string, fromDate: IsoDate): Promise<IsoDate[]> {
+  const rows = await store.query<{ expiry: string }>(
+    'SELECT DISTINCT expiry FROM option_contracts WHERE underlying_key = $1 AND expiry >= $2::date ORDER BY expiry',
+    [underlyingKey, fromDate],
+  );
+  return rows.map((r) => r.expiry);
 }
