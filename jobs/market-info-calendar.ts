@@ -10,7 +10,7 @@ import {
   type MarketStatusRow,
 } from '../src/normalise/market-info.js';
 import { replaceHolidayDate, replaceHolidayYear, replaceTimings, upsertMarketStatus } from '../src/stores/postgres/market-calendar.js';
-import { addDays, daysBetweenInclusive, type IsoDate } from '../src/time/ist.js';
+import { addDays, daysBetweenInclusive, istDateOf, type IsoDate } from '../src/time/ist.js';
 import { UPSTOX_APIS } from '../src/upstox/apis.js';
 import { MARKET_EXCHANGES } from '../src/upstox/market-info.js';
 import type { JobSummary } from './job-summary.js';
@@ -39,9 +39,11 @@ const holidaysPayloadSchema = z.object({
 export type MarketHolidaysPayload = z.infer<typeof holidaysPayloadSchema>;
 
 const timingsPayloadSchema = z
-  .object({ fromDate: isoDateField, toDate: isoDateField.optional() })
-  .refine((p) => p.toDate === undefined || p.toDate >= p.fromDate, { message: 'toDate is before fromDate', path: ['toDate'] })
-  .refine((p) => p.toDate === undefined || daysBetweenInclusive(p.fromDate, p.toDate) <= MAX_TIMING_DAYS, {
+  // Without fromDate (a scheduled run) the job fetches today and the six days after it.
+  .object({ fromDate: isoDateField.optional(), toDate: isoDateField.optional() })
+  .refine((p) => p.toDate === undefined || p.fromDate !== undefined, { message: 'toDate needs fromDate', path: ['toDate'] })
+  .refine((p) => p.toDate === undefined || p.fromDate === undefined || p.toDate >= p.fromDate, { message: 'toDate is before fromDate', path: ['toDate'] })
+  .refine((p) => p.toDate === undefined || p.fromDate === undefined || daysBetweenInclusive(p.fromDate, p.toDate) <= MAX_TIMING_DAYS, {
     message: `the range covers more than ${MAX_TIMING_DAYS} days; split it into several jobs`,
     path: ['toDate'],
   });
@@ -83,16 +85,17 @@ export const marketHolidaysJob: SnapshotJobDefinition<MarketHolidaysPayload> = {
 /** The session of every trading exchange on each date of a range, one request per date. */
 export const marketTimingsJob: SnapshotJobDefinition<MarketTimingsPayload> = {
   name: 'market-timings',
-  description: `store exchange session timings for fromDate..toDate (at most ${MAX_TIMING_DAYS} days) in market_timings`,
+  description: `store exchange session timings for fromDate..toDate (at most ${MAX_TIMING_DAYS} days; default the next seven days) in market_timings`,
   payloadSchema: timingsPayloadSchema,
   accountData: false,
-  jobId: (payload, account) => buildJobId('market-timings', account, payload.fromDate, payload.toDate ?? payload.fromDate),
+  jobId: (payload, account) => buildJobId('market-timings', account, payload.fromDate ?? 'next-week', payload.toDate ?? payload.fromDate ?? 'next-week'),
   run: async (payload, deps) => {
-    const toDate = payload.toDate ?? payload.fromDate;
+    const fromDate = payload.fromDate ?? istDateOf(deps.now());
+    const toDate = payload.toDate ?? (payload.fromDate === undefined ? addDays(fromDate, 6) : fromDate);
     let rowsWritten = 0;
     let requestsMade = 0;
     const closedDates: IsoDate[] = [];
-    for (let date = payload.fromDate; date <= toDate; date = addDays(date, 1)) {
+    for (let date = fromDate; date <= toDate; date = addDays(date, 1)) {
       const response = await deps.api.marketTimings(date);
       requestsMade++;
       const rows = normaliseBody(UPSTOX_APIS.marketTimings, response, () => normaliseTimings(date, response.data));

@@ -133,3 +133,22 @@ describe('scheduler with a worker running', () => {
     await off.close();
   }, 30_000);
 });
+
+describe('default schedule file', () => {
+  it('creates one job scheduler per entry, every payload valid', async () => {
+    const fresh = await createTestContext({ UPSTOX_ACCOUNT: 'defaults' });
+    const defaults = new JobProducer(fresh.redis, fresh.config.redis.queuePrefix, 'defaults', 3);
+    try {
+      const file = new URL('../../config/schedules.yaml', import.meta.url).pathname;
+      const scheduler = await startScheduler(fresh.config, fresh.log, { file, watchFile: false });
+      await scheduler.close();
+      const { readScheduleConfig } = await import('../../src/schedule/schedule-config.js');
+      const { schedulableJobNames } = await import('../../workers/scheduler.js');
+      const entries = readScheduleConfig(file, schedulableJobNames()).schedules.map((s) => s.id).sort();
+      expect((await listSchedulers(defaults)).map((s) => s.id).sort()).toEqual(entries);
+    } finally {
+      await defaults.close();
+      await fresh.cleanup();
+    }
+  });
+});
