@@ -5,7 +5,10 @@ import type { Logger } from '../src/log/logger.js';
 import { JobProducer } from '../src/queue/producer.js';
 import { createRedis } from '../src/queue/redis.js';
 import { reconcileSchedulers, type DesiredScheduler, type ReconcileResult } from '../src/queue/schedulers.js';
-import { desiredSchedulers, keysOnlyResolver, type WatchlistResolver } from '../src/schedule/desired-schedulers.js';
+import { desiredSchedulers, type WatchlistResolver } from '../src/schedule/desired-schedulers.js';
+import { masterResolver } from '../src/schedule/master-resolver.js';
+import { createPostgresPool } from '../src/stores/postgres/pool.js';
+import { PostgresStore } from '../src/stores/postgres/store.js';
 import { readScheduleConfig } from '../src/schedule/schedule-config.js';
 
 export interface RunningScheduler {
@@ -29,11 +32,13 @@ export async function startScheduler(config: Config, log: Logger, options: { fil
   const file = options.file ?? config.scheduleFile;
   const redis = createRedis(config.redis.url, `upstox-ingest scheduler ${config.upstox.account}`);
   const producer = new JobProducer(redis, config.redis.queuePrefix, config.upstox.account, config.worker.attempts);
+  const pool = createPostgresPool(config.postgres.url, { max: 2, applicationName: 'upstox-ingest scheduler', onIdleError: (error) => log.warn({ err: error }, 'Postgres closed an idle connection') });
+  const resolver = options.resolver ?? masterResolver(new PostgresStore(pool));
   let running: Promise<ReconcileResult> = Promise.resolve({ created: [], updated: [], removed: [], unchanged: [] });
 
   const reconcileNow = async (): Promise<ReconcileResult> => {
     const schedule = readScheduleConfig(file, schedulableJobNames());
-    const desired = await desiredSchedulers(schedule, options.resolver ?? keysOnlyResolver);
+    const desired = await desiredSchedulers(schedule, resolver);
     checkPayloads(desired);
     const result = await reconcileSchedulers(producer, desired, config.worker.attempts);
     log.info({ file, created: result.created, updated: result.updated, removed: result.removed, unchanged: result.unchanged.length }, 'job schedulers reconciled with the schedule file');
@@ -64,6 +69,7 @@ export async function startScheduler(config: Config, log: Logger, options: { fil
       watcher?.close();
       await running.catch(() => undefined);
       await producer.close();
+      await pool.end();
       redis.disconnect();
       log.info('scheduler stopped');
     },

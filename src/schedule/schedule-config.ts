@@ -31,7 +31,7 @@ const cronPattern = z.string().refine((pattern) => {
 
 const watchlistSchema = z.strictObject({
   instruments: z.array(z.string().refine(isInstrumentKey, 'is not an instrument key; write SEGMENT|IDENTIFIER, such as NSE_EQ|INE002A01018')).default([]),
-  symbols: z.array(z.string().regex(/^[A-Z0-9&._-]+$/, 'is not a trading symbol, such as RELIANCE')).default([]),
+  symbols: z.array(z.string().regex(/^([A-Z_]+:)?[A-Z0-9&._ -]+$/, 'is not a trading symbol, such as RELIANCE or NSE_INDEX:NIFTY')).default([]),
   query: z.enum(WATCHLIST_QUERIES).optional(),
 });
 

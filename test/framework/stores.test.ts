@@ -115,6 +115,18 @@ describe('Postgres store', () => {
     expect(rows).toEqual([{ instrument_key: 'NSE_EQ|Y' }]);
   });
 
+  it('writes columns that only later rows of a batch carry', async () => {
+    await store.upsert('framework_holdings', ['account', 'snapshot_date', 'instrument_key'], [
+      { account: 'main', snapshot_date: '2024-04-01', instrument_key: 'NSE_EQ|P', quantity: 1 },
+      { account: 'main', snapshot_date: '2024-04-01', instrument_key: 'NSE_EQ|Q', quantity: 2, price: '9.5' },
+    ]);
+    const rows = await store.query('SELECT instrument_key, price::text AS price FROM framework_holdings WHERE snapshot_date = $1 ORDER BY 1', ['2024-04-01']);
+    expect(rows).toEqual([
+      { instrument_key: 'NSE_EQ|P', price: null },
+      { instrument_key: 'NSE_EQ|Q', price: '9.5' },
+    ]);
+  });
+
   it('rejects a table name that is not an identifier', async () => {
     await expect(store.upsert('holdings; DROP TABLE x', ['a'], [{ a: 1 }])).rejects.toThrow(/invalid SQL identifier/);
   });

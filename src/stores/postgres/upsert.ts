@@ -5,8 +5,9 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 /**
  * Inserts rows, or updates the row with the same key, in one statement. Rows are sent as one
  * JSON array and typed by the table's own columns (`jsonb_populate_recordset`), so dates,
- * numerics and jsonb need no per-column casts. Only the columns present in the first row are
- * written; the others keep their defaults. A batch that holds one key twice keeps the last
+ * numerics and jsonb need no per-column casts. The columns written are those present in any
+ * row (a row without one gets null there); the table's other columns keep their defaults. A
+ * batch that holds one key twice keeps the last
  * row, because Postgres refuses to update the same row twice in one statement.
  */
 export async function upsertRows(
@@ -16,7 +17,7 @@ export async function upsertRows(
   rows: readonly Record<string, unknown>[],
 ): Promise<number> {
   if (rows.length === 0) return 0;
-  const columns = Object.keys(rows[0]!);
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   for (const name of [table, ...columns, ...keyColumns]) {
     if (!IDENTIFIER.test(name)) throw new RangeError(`invalid SQL identifier ${JSON.stringify(name)}: use lower_snake_case`);
   }
