@@ -10,7 +10,7 @@ COPY . .
 RUN npm run build
 
 # Runtime stage: production dependencies, the compiled code and the files it
-# reads at run time (migrations and the recorded Upstox data).
+# reads at run time (migrations, the recorded Upstox data and the default schedule).
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
@@ -19,6 +19,7 @@ RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/migrations ./migrations
 COPY --from=build /app/data/recorded ./data/recorded
+COPY --from=build /app/config ./config
 # The files stay owned by root, so the process cannot modify its own code.
 USER node
 ENTRYPOINT ["node", "dist/src/cli/main.js"]

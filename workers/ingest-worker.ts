@@ -1,6 +1,9 @@
 import { SNAPSHOT_JOBS } from '../jobs/index.js';
 import { quarantineOnSchemaError, type SnapshotDeps, type SnapshotJobDefinition } from '../jobs/snapshot-job.js';
 import { AccountDataSwitch } from '../src/queue/account-data-switch.js';
+import { IngestMetrics } from '../src/metrics/metrics.js';
+import { startMetricsServer, type MetricsServer } from '../src/metrics/server.js';
+import { ALL_UPSTOX_APIS } from '../src/upstox/apis.js';
 import { readScheduleConfig } from '../src/schedule/schedule-config.js';
 import { exchangeCalendarOf, skipReason } from '../src/schedule/session-gate.js';
 import { storedExchangeCalendar } from '../src/schedule/stored-calendar.js';
@@ -30,6 +33,8 @@ import { UpstoxClient } from '../src/upstox/client.js';
 
 export interface RunningIngestWorker {
   readonly workers: readonly IngestWorker[];
+  /** Where /metrics and /health are served; undefined when METRICS_PORT is 0 or the port was taken. */
+  readonly metricsUrl: string | undefined;
   /** Finishes running jobs, then closes the queues, the QuestDB senders, the Postgres pool and the HTTP client. */
   close(): Promise<void>;
 }
@@ -48,7 +53,13 @@ export async function startIngestWorker(config: Config, log: Logger): Promise<Ru
   });
   const questdb = new QuestDbHttp(config.questdb);
   const senders = new SenderPool(config.questdb);
-  const client = new UpstoxClient({ baseUrl: config.upstox.baseUrl, token, requestTimeoutMs: config.upstox.requestTimeoutMs });
+  const metrics = new IngestMetrics();
+  const client = new UpstoxClient({
+    baseUrl: config.upstox.baseUrl,
+    token,
+    requestTimeoutMs: config.upstox.requestTimeoutMs,
+    observer: (api, status, durationMs) => metrics.recordRequest(api, status, durationMs),
+  });
   const redis = createRedis(config.redis.url, `upstox-ingest worker ${account}`);
   const budget = createRateBudget(config, redis);
   const control = new JobProducer(redis, config.redis.queuePrefix, account, config.worker.attempts);
@@ -124,19 +135,25 @@ export async function startIngestWorker(config: Config, log: Logger): Promise<Ru
         budget,
         accountData,
         scheduleGate: (stamp, nowMs) => skipReason(stamp as ScheduleStamp | undefined, nowMs, exchangeCalendar),
-        recordRun: (run) => recordRun(pool, run),
+        recordRun: async (run) => {
+          metrics.recordJob(run.jobName, priority, run.outcome, run.finishedAt.getTime() - run.startedAt.getTime(), run.rowsWritten);
+          await recordRun(pool, run);
+        },
         raiseAlert: (alert) => raiseAlert(pool, alert),
         pauseAccount: () => control.pause(),
         log: log.child({ account }),
       }),
   );
   const running = workers.map((w) => w.run());
+  const metricsServer = await serveMetrics(config, log, metrics, { redis, pool, questdb, budget });
   await Promise.all(workers.map((w) => w.worker.waitUntilReady()));
   log.info({ account, queues: workers.map((w) => w.queueName), concurrency: config.worker.concurrency, api: config.upstox.baseUrl }, 'ingest worker started');
 
   return {
     workers,
+    metricsUrl: metricsServer?.url,
     async close() {
+      await metricsServer?.close();
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(running.map((r) => r.catch(() => undefined)));
       await control.close();
@@ -147,4 +164,41 @@ export async function startIngestWorker(config: Config, log: Logger): Promise<Ru
       log.info({ account }, 'ingest worker stopped');
     },
   };
+}
+
+// Serves /metrics and /health. A taken port (a second worker on the same machine) is logged
+// and the worker runs on without them, rather than refusing to start.
+async function serveMetrics(
+  config: Config,
+  log: Logger,
+  metrics: IngestMetrics,
+  deps: { redis: ReturnType<typeof createRedis>; pool: ReturnType<typeof createPostgresPool>; questdb: QuestDbHttp; budget: ReturnType<typeof createRateBudget> },
+): Promise<MetricsServer | undefined> {
+  if (config.metrics.port === 0) return undefined;
+  try {
+    const server = await startMetricsServer({
+      host: config.metrics.host,
+      port: config.metrics.port,
+      metrics: async () => {
+        for (const usage of await deps.budget.usage(ALL_UPSTOX_APIS)) {
+          for (const window of usage.windows) {
+            metrics.budgetUsed.set({ group: usage.group, window: window.name }, window.used);
+            metrics.budgetLimit.set({ group: usage.group, window: window.name }, window.limit);
+          }
+          metrics.rateLimited.set({ group: usage.group }, usage.rateLimitedTotal);
+        }
+        return { contentType: metrics.contentType, text: await metrics.text() };
+      },
+      probes: [
+        { name: 'redis', check: async () => void (await deps.redis.ping()) },
+        { name: 'postgres', check: async () => void (await deps.pool.query('SELECT 1')) },
+        { name: 'questdb', check: async () => void (await deps.questdb.exec('SELECT 1')) },
+      ],
+    });
+    log.info({ url: server.url }, 'serving /metrics and /health');
+    return server;
+  } catch (error) {
+    log.error({ err: error, port: config.metrics.port }, 'cannot serve /metrics and /health (port taken?); the worker runs without them');
+    return undefined;
+  }
 }

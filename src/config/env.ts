@@ -15,7 +15,8 @@ const positiveInt = (max: number) =>
   z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be 1 or more').max(max, `must be ${max} or less`);
 const fraction = (max: number) => z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0 or more').max(max, `must be ${max} or less`);
 
-const VARIABLES = {
+/** Every environment variable the project reads. */
+export const VARIABLES = {
   UPSTOX_ACCESS_TOKEN: { schema: z.string().min(1).optional(), example: 'eyJ0eXAiOi... (the Analytics Token)', secret: true },
   UPSTOX_ACCESS_TOKEN_FILE: { schema: z.string().min(1).optional(), example: '/run/secrets/upstox_token' },
   UPSTOX_API_BASE_URL: { schema: z.url({ protocol: /^https?$/ }).default(DEFAULT_API_BASE_URL), example: DEFAULT_API_BASE_URL },
@@ -39,6 +40,8 @@ const VARIABLES = {
   WORKER_CONCURRENCY: { schema: positiveInt(256).default(4), example: '4' },
   JOB_ATTEMPTS: { schema: positiveInt(100).default(8), example: '8' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), example: 'info' },
+  METRICS_PORT: { schema: z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0, 'must be 0 or more').max(65_535, 'must be 65535 or less').default(9464), example: '9464' },
+  METRICS_HOST: { schema: z.string().min(1).default('127.0.0.1'), example: '127.0.0.1' },
   SCHEDULE_FILE: { schema: z.string().min(1).default('config/schedules.yaml'), example: 'config/schedules.yaml' },
   RATE_LIMIT_PER_SECOND: { schema: positiveInt(100_000).default(50), example: '50' },
   RATE_LIMIT_PER_MINUTE: { schema: positiveInt(1_000_000).default(500), example: '500' },
@@ -84,6 +87,8 @@ export interface Config {
     /** Such as `historical-candle=candles`; empty gives every API a budget of its own. */
     readonly groups: string;
   };
+  /** Where the worker serves /metrics and /health; port 0 turns the server off. */
+  readonly metrics: { readonly host: string; readonly port: number };
   /** The schedule file, relative to the working directory unless absolute. */
   readonly scheduleFile: string;
   readonly logLevel: string;
@@ -141,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reserve: { live: v.RATE_RESERVE_LIVE, nightly: v.RATE_RESERVE_NIGHTLY },
       groups: v.RATE_BUDGET_GROUPS,
     },
+    metrics: { host: v.METRICS_HOST, port: v.METRICS_PORT },
     scheduleFile: v.SCHEDULE_FILE,
     logLevel: v.LOG_LEVEL,
   });
@@ -164,6 +170,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     questdb: { ...config.questdb, password: config.questdb.password ? '(set, hidden)' : '(unset)' },
     worker: config.worker,
     rateBudget: config.rateBudget,
+    metrics: config.metrics,
     scheduleFile: config.scheduleFile,
     logLevel: config.logLevel,
   };

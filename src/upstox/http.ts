@@ -27,6 +27,8 @@ export interface UpstoxHttpOptions {
   readonly userAgent?: string;
   /** The largest body read, in bytes; a larger one is an unexpected body. */
   readonly maxBodyBytes?: number;
+  /** Hears every response status (or `network`/`timeout` when none came) with its duration, for metrics. */
+  readonly observer?: (api: string, status: number | 'network' | 'timeout', durationMs: number) => void;
 }
 
 /**
@@ -79,6 +81,7 @@ export class UpstoxHttp {
   private readonly dispatcher: Dispatcher;
   private readonly requestTimeoutMs: number;
   private readonly maxBodyBytes: number;
+  private readonly observer: UpstoxHttpOptions['observer'];
   // The token lives only inside these closures, so it never shows up in util.inspect,
   // JSON.stringify or an error that captures this object.
   private readonly headers: () => Record<string, string>;
@@ -88,6 +91,7 @@ export class UpstoxHttp {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.requestTimeoutMs = options.requestTimeoutMs;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.observer = options.observer;
     const tokenOf = typeof options.token === 'function' ? options.token : ((token: string) => () => token)(options.token);
     // Every token used so far, so that a body echoing an older one is scrubbed too.
     const used = new Set<string>();
@@ -117,6 +121,7 @@ export class UpstoxHttp {
     const requestPath = search ? `${path}?${search}` : path;
     let response: Dispatcher.ResponseData;
     let text: string;
+    const started = performance.now();
     try {
       response = await sendRequest(this.baseUrl + requestPath, {
         dispatcher: this.dispatcher,
@@ -128,10 +133,13 @@ export class UpstoxHttp {
       // it into errors, logs or the quarantine table.
       text = this.scrub(await this.readBody(response, requestPath, api));
     } catch (error) {
-      throw this.transportError(error, requestPath, api);
+      const mapped = this.transportError(error, requestPath, api);
+      this.observer?.(api, mapped instanceof UpstoxTimeoutError ? 'timeout' : 'network', performance.now() - started);
+      throw mapped;
     } finally {
       await permit?.settle();
     }
+    this.observer?.(api, response.statusCode, performance.now() - started);
     return this.interpret(response.statusCode, response.headers, text, requestPath, api);
   }
 

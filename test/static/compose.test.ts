@@ -173,18 +173,38 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('puts migrate and worker in the app profile', () => {
+  it('puts migrate, worker and scheduler in the app profile', () => {
     const names = appServices.map(([name]) => name);
-    expect(names).toContain('migrate');
-    expect(names).toContain('worker');
+    expect(names).toEqual(expect.arrayContaining(['migrate', 'worker', 'scheduler']));
     for (const [name, service] of appServices) {
       expect(service.build, `${name} build`).toBeDefined();
     }
   });
 
-  it('runs the migrate and worker subcommands', () => {
+  it('runs the migrate, worker and scheduler subcommands', () => {
     expect(commandText(serviceNamed('migrate'))).toBe('migrate');
     expect(commandText(serviceNamed('worker'))).toBe('worker');
+    expect(commandText(serviceNamed('scheduler'))).toBe('scheduler');
+  });
+
+  it('checks the worker through its /health endpoint', () => {
+    const worker = serviceNamed('worker');
+    const environment = environmentOf(worker);
+    const port = environment.get('METRICS_PORT');
+    expect([environment.get('METRICS_HOST'), port, worker.ports]).toEqual(['0.0.0.0', '9464', ['127.0.0.1:9464:9464']]);
+    const test = worker.healthcheck?.test;
+    expect(Array.isArray(test) ? test.join(' ') : test).toContain(`http://127.0.0.1:${port}/health`);
+  });
+
+  it('gives the scheduler the schedule file it reads', () => {
+    const scheduler = serviceNamed('scheduler');
+    const file = environmentOf(scheduler).get('SCHEDULE_FILE');
+    const mounts = (scheduler.volumes ?? []).map((v) => (typeof v === 'string' ? v : ''));
+    expect(file).toBe('/app/config/schedules.yaml');
+    expect(mounts).toContain(`./config/schedules.yaml:${file}:ro`);
+    expect(existsSync(`${repoRoot}config/schedules.yaml`)).toBe(true);
+    const dependsOn = dependencies(scheduler);
+    expect(dependsOn.get('migrate'), 'scheduler -> migrate').toBe('service_completed_successfully');
   });
 
   it('starts app services on healthy databases', () => {
@@ -259,7 +279,7 @@ describe('Dockerfile', () => {
     const runtimeStart = instructions.findLastIndex((line) => line.startsWith('FROM '));
     const runtime = instructions.slice(runtimeStart);
     expect(runtime.some((line) => /^RUN npm ci --omit=dev\b/.test(line))).toBe(true);
-    for (const path of ['dist', 'migrations', 'data/recorded']) {
+    for (const path of ['dist', 'migrations', 'data/recorded', 'config']) {
       expect(runtime.some((line) => line.startsWith('COPY') && line.includes(` ./${path}`)), `runtime copies ${path}`).toBe(true);
     }
   });

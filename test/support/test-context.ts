@@ -39,6 +39,8 @@ export async function createTestContext(env: Record<string, string | undefined> 
     REDIS_URL: base.redis.url,
     QUESTDB_HTTP_URL: base.questdb.httpUrl,
     LOG_LEVEL: 'silent',
+    // Test workers run many at once; none serves metrics unless a test asks for a port.
+    METRICS_PORT: '0',
   };
   const config = loadConfig({ ...process.env, UPSTOX_ACCESS_TOKEN: undefined, UPSTOX_ACCESS_TOKEN_FILE: undefined, ...testEnv, ...env });
   await ensureDatabase(config.postgres.url);

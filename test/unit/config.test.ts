@@ -1,8 +1,8 @@
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, loadConfig, loadDotEnv, tokenProvider } from '../../src/config/env.js';
+import { ConfigError, describeConfig, loadConfig, loadDotEnv, tokenProvider, VARIABLES } from '../../src/config/env.js';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -79,5 +79,17 @@ describe('configuration', () => {
     process.env.UPSTOX_TEST_ALREADY_SET = 'shell';
     loadDotEnv(file);
     expect([process.env.UPSTOX_TEST_FROM_FILE, process.env.UPSTOX_TEST_ALREADY_SET]).toEqual(['file', 'shell']);
+  });
+});
+
+describe('variable documentation', () => {
+  const root = new URL('../../', import.meta.url);
+  const readme = readFileSync(new URL('README.md', root), 'utf8');
+  const example = readFileSync(new URL('.env.example', root), 'utf8');
+
+  it('lists every variable in the README table and in .env.example', () => {
+    const names = Object.keys(VARIABLES);
+    const missing = names.filter((name) => !readme.includes(`| \`${name}\` |`) || !new RegExp(`^#? ?${name}=`, 'm').test(example));
+    expect(missing).toEqual([]);
   });
 });
