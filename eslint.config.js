@@ -8,6 +8,22 @@ const owners = [
   { name: 'pg', allowed: ['src/stores/postgres/**'] },
   { name: '@questdb/nodejs-client', allowed: ['src/stores/questdb/**'] },
   { name: 'ioredis', allowed: ['src/queue/**', 'src/rate-budget/**', 'workers/**'] },
+  { name: 'express', allowed: ['src/queue/**'] },
+];
+
+// ESLint keeps only the last setting of a rule for a file, so each folder gets one rule
+// listing every library it may not import, rather than one rule per library.
+const restrictionsFor = (allowedHere) =>
+  owners
+    .filter((owner) => !allowedHere.includes(owner.name))
+    .map((owner) => ({ name: owner.name, message: `only ${owner.allowed.join(', ')} may import ${owner.name}` }));
+const ownerFolders = [...new Set(owners.flatMap((owner) => owner.allowed))];
+const boundaries = [
+  { files: ['src/**/*.ts', 'jobs/**/*.ts', 'workers/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: restrictionsFor([]) }] } },
+  ...ownerFolders.map((folder) => ({
+    files: [`${folder}/*.ts`],
+    rules: { 'no-restricted-imports': ['error', { paths: restrictionsFor(owners.filter((owner) => owner.allowed.includes(folder)).map((owner) => owner.name)) }] },
+  })),
 ];
 
 export default tseslint.config(
@@ -24,17 +40,7 @@ export default tseslint.config(
       ],
     },
   },
-  ...owners.map((owner) => ({
-    files: ['src/**/*.ts', 'jobs/**/*.ts', 'workers/**/*.ts'],
-    ignores: owner.allowed,
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: owner.name, message: `only ${owner.allowed.join(', ')} may import ${owner.name}` }] }],
-    },
-  })),
-  {
-    files: ['jobs/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: ['bullmq', 'ioredis', 'pg', 'undici', '@questdb/nodejs-client'] }] },
-  },
+  ...boundaries,
   {
     files: ['src/config/env.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'vitest.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadDotEnv } from '../config/env.js';
 import { registerBackfill } from './commands/backfill.js';
+import { registerBoard } from './commands/board.js';
 import { registerBudget } from './commands/budget.js';
 import { registerDemo } from './commands/demo.js';
 import { registerMigrate } from './commands/migrate.js';
@@ -34,6 +35,7 @@ registerScheduler(program);
 registerReport(program);
 registerStatus(program);
 registerBudget(program);
+registerBoard(program);
 registerSim(program);
 registerDemo(program);
 
