@@ -13,6 +13,8 @@ const DEDUP_TABLES: Readonly<Record<string, readonly string[]>> = {
   candles_daily: ['ts', 'instrument_key', 'interval'],
   quotes: ['ts', 'instrument_key', 'source'],
   option_chain: ['ts', 'instrument_key', 'source'],
+  feed_ticks: ['ts', 'instrument_key', 'received_ts'],
+  feed_market_status: ['ts', 'segment'],
 };
 
 export interface MigrateOptions {

@@ -13,6 +13,7 @@ export const UPSTOX_APIS = {
   optionContracts: 'option-contracts',
   optionChain: 'option-chain',
 
+  marketDataFeedAuthorize: 'market-data-feed-authorize',
   marketStatus: 'market-status',
   marketHolidays: 'market-holidays',
   marketTimings: 'market-timings',

@@ -1,6 +1,7 @@
 import { accountApi, type AccountApi } from './account.js';
 import { analyticsApi, type AnalyticsApi } from './analytics.js';
 import { candleApi, type CandleApi } from './candles.js';
+import { feedApi, type FeedApi } from './feed.js';
 import { UpstoxHttp, type RequestGate, type UpstoxHttpOptions } from './http.js';
 import { instrumentMasterApi, type InstrumentMasterApi } from './instruments-master.js';
 import { marketInfoApi, type MarketInfoApi } from './market-info.js';
@@ -8,7 +9,7 @@ import { optionApi, type OptionApi } from './options.js';
 import { quoteApi, type QuoteApi } from './quotes.js';
 
 /** The read-only Upstox API as the jobs use it. Every method sends exactly one GET. */
-export type UpstoxApi = CandleApi & QuoteApi & OptionApi & MarketInfoApi & InstrumentMasterApi & AccountApi & AnalyticsApi;
+export type UpstoxApi = CandleApi & QuoteApi & OptionApi & MarketInfoApi & InstrumentMasterApi & AccountApi & AnalyticsApi & FeedApi;
 
 /** One connection pool to the Upstox API, lent out as API views that share it. */
 export class UpstoxClient {
@@ -28,6 +29,7 @@ export class UpstoxClient {
       ...instrumentMasterApi(this.http, gate),
       ...accountApi(this.http, gate),
       ...analyticsApi(this.http, gate),
+      ...feedApi(this.http, gate),
     };
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { getEndpoint, type EndpointResponse } from './endpoint.js';
 import type { RequestGate, UpstoxHttp } from './http.js';
+import { UPSTOX_APIS } from './apis.js';
 
 // The authorize call of the Market Data Feed V3. It returns a single-use websocket URL: the
 // `code` in its query admits one connection, so every reconnect needs a fresh call. The URL
@@ -10,7 +11,7 @@ import type { RequestGate, UpstoxHttp } from './http.js';
  * The API name of the authorize call, for the rate budget and the simulator's counters.
  * NOTE: not yet in `UPSTOX_APIS` (src/upstox/apis.ts); move it there when that file is next edited.
  */
-export const FEED_AUTHORIZE_API = 'market-data-feed-authorize';
+export const FEED_AUTHORIZE_API = UPSTOX_APIS.marketDataFeedAuthorize;
 
 /** The path of the authorize call. */
 export const FEED_AUTHORIZE_PATH = '/v3/feed/market-data-feed/authorize';
