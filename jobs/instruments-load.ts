@@ -7,7 +7,7 @@ import {
   activeInstrumentVersion,
   clearAbandonedLoads,
   clearInstrumentLoad,
-  readMasterSnapshot,
+  masterSnapshot,
   reserveInstrumentLoad,
   repeatedInstrumentKeys,
   stageInstruments,
@@ -154,15 +154,17 @@ async function stageAll(deps: InstrumentMasterDeps, loadId: number, batches: Asy
  * switch, repairs a copy whose write failed after the switch had committed.
  */
 async function refreshQuestDbCopy(deps: InstrumentMasterDeps): Promise<number> {
+  const snapshot = await masterSnapshot(deps.postgres);
+  if (!snapshot) return 0;
   const published = await publishedInstrumentSnapshot(deps.questdb, deps.questdbSql);
-  const written = await readMasterSnapshot(deps.postgres, async (snapshot) => {
-    if (published?.loadedAtMs === snapshot.loadedAtMs && published.rowCount === snapshot.rowCount) return 0;
-    return writeInstrumentSnapshot(deps.questdb, deps.questdbSql, {
-      loadedAtMs: snapshot.loadedAtMs,
-      rowCount: snapshot.rowCount,
-      versions: snapshot.versions,
-      batches: snapshot.rows(COPY_BATCH_ROWS),
-    });
+  if (published?.loadedAtMs === snapshot.loadedAtMs && published.rowCount === snapshot.rowCount) return 0;
+  const result = await writeInstrumentSnapshot(deps.questdb, deps.questdbSql, {
+    loadedAtMs: snapshot.loadedAtMs,
+    rowCount: snapshot.rowCount,
+    versions: snapshot.versions,
+    batches: snapshot.rows(COPY_BATCH_ROWS),
+    isCurrent: snapshot.isCurrent,
   });
-  return written ?? 0;
+  if (!result.published) deps.log.info({ versions: snapshot.versions }, 'instruments master changed during the QuestDB copy; the load that changed it publishes a newer snapshot');
+  return result.written;
 }

@@ -58,14 +58,18 @@ export interface InstrumentSnapshotInput {
   readonly rowCount: number;
   readonly versions: string;
   readonly batches: AsyncIterable<readonly MasterCopyRow[]>;
+  /** Returns false when the master changed while the rows were read; the snapshot then stays unpublished. */
+  readonly isCurrent: () => Promise<boolean>;
 }
 
 /**
  * Writes one snapshot, counts its rows once QuestDB has applied them, then publishes it and
  * drops snapshots older than two days. A shortfall throws before publishing, so readers keep
- * the previous snapshot and the job's retry writes the same rows again.
+ * the previous snapshot and the job's retry writes the same rows again. Returns the rows
+ * written and whether the snapshot was published: it is not when the master changed
+ * meanwhile, because the load that changed it writes a newer one.
  */
-export async function writeInstrumentSnapshot(writer: QuestDbRowWriter, http: QuestDbHttp, input: InstrumentSnapshotInput): Promise<number> {
+export async function writeInstrumentSnapshot(writer: QuestDbRowWriter, http: QuestDbHttp, input: InstrumentSnapshotInput): Promise<{ written: number; published: boolean }> {
   const spec = instrumentCopySpec(input.loadedAtMs);
   const rowsTable = tableName(writer, ROWS_TABLE);
   const snapshotsTable = tableName(writer, SNAPSHOTS_TABLE);
@@ -75,6 +79,7 @@ export async function writeInstrumentSnapshot(writer: QuestDbRowWriter, http: Qu
     await writer.write(spec, batch);
     written += batch.length;
   }
+  if (!(await input.isCurrent())) return { written, published: false };
   if (written !== input.rowCount) {
     throw new QuestDbError(`the instruments snapshot of ${stamp} read ${written} rows from Postgres but expected ${input.rowCount}; the job runs again`, '');
   }
@@ -94,7 +99,7 @@ export async function writeInstrumentSnapshot(writer: QuestDbRowWriter, http: Qu
   // condition, so the bound is a midnight: the published snapshot's day is never touched.
   const keepFrom = new Date(Math.floor(input.loadedAtMs / DAY_MS) * DAY_MS - KEEP_DAYS * DAY_MS).toISOString();
   await http.exec(`ALTER TABLE ${rowsTable} DROP PARTITION WHERE loaded_at < ${sqlString(keepFrom)}`);
-  return written;
+  return { written, published: true };
 }
 
 function tableName(writer: QuestDbRowWriter, table: string): string {
