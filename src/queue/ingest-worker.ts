@@ -27,6 +27,8 @@ export interface IngestWorkerOptions {
   readonly log: Logger;
   /** Lock time per job; the worker renews it while the job runs. */
   readonly lockDurationMs?: number;
+  /** How often the worker looks for jobs whose lock expired (stalled jobs); BullMQ's default is 30 s. */
+  readonly stalledIntervalMs?: number;
   /**
    * Returns why a scheduled job should not run now (its exchange is closed), or undefined. It
    * receives the `schedule` stamp of the job's data, which only scheduled jobs carry.
@@ -60,6 +62,7 @@ export class IngestWorker {
       prefix: options.prefix,
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
       autorun: false,
       settings: { backoffStrategy: (attemptsMade: number) => retryDelayMs(attemptsMade) },
     });

@@ -18,8 +18,12 @@ let sim: RunningSimulator;
 let worker: RunningIngestWorker;
 
 async function cli(...args: string[]): Promise<string> {
+  return cliWith({}, ...args);
+}
+
+async function cliWith(env: Record<string, string>, ...args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    env: { ...process.env, ...ctx.env, UPSTOX_ACCOUNT: 'main', UPSTOX_ACCESS_TOKEN: 'cli-token', UPSTOX_API_BASE_URL: sim.url },
+    env: { ...process.env, ...ctx.env, UPSTOX_ACCOUNT: 'main', UPSTOX_ACCESS_TOKEN: 'cli-token', UPSTOX_API_BASE_URL: sim.url, ...env },
     timeout: 60_000,
   });
   return stdout;
@@ -53,6 +57,32 @@ describe('scheduling commands', () => {
 
   it('lists the jobs a snapshot can run', async () => {
     expect(await cli('snapshot', '--list')).toMatch(/^ {2}quotes-ltp +store/m);
+  }, 60_000);
+
+  it('prints the completeness of a date', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'schedules.yaml');
+    writeFileSync(
+      file,
+      'schedules:\n  - id: ltp-session\n    job: quotes-ltp\n    cron: "* 9-15 * * 1-5"\n    tz: Asia/Kolkata\n    exchange: NSE\n    during: session\n' +
+        '    params: { instrumentKeys: "NSE_EQ|INE002A01018" }\n',
+    );
+    // Nothing ran on either day, so a trading day misses all 375 session minutes, and Good
+    // Friday 2024 (an NSE holiday) expects none.
+    const thursday = await cliWith({ SCHEDULE_FILE: file }, 'report', '--date', '2024-03-28');
+    expect(thursday).toMatch(/^ {2}ltp-session +quotes-ltp +375 +0 +0 +375$/m);
+    expect(thursday).toContain('total: 0 of 375 (0%)');
+    const goodFriday = await cliWith({ SCHEDULE_FILE: file }, 'report', '--date', '2024-03-29');
+    expect(goodFriday).toMatch(/^ {2}ltp-session +quotes-ltp +0 +0 +0 +0$/m);
+    expect(goodFriday).toContain('total: 0 of 0 (100%)');
+    const stored = await ctx.pool.query("SELECT report_date::text AS date, expected, received, missing FROM completeness_reports WHERE schedule_id = 'ltp-session' ORDER BY report_date");
+    expect(stored.rows).toEqual([
+      { date: '2024-03-28', expected: 375, received: 0, missing: 375 },
+      { date: '2024-03-29', expected: 0, received: 0, missing: 0 },
+    ]);
+  }, 60_000);
+
+  it('rejects a report date that is not a date', async () => {
+    await expect(cli('report', '--date', '28-03-2024')).rejects.toThrow(/--date "28-03-2024" is not a date; use YYYY-MM-DD/);
   }, 60_000);
 
   it('explains an invalid payload', async () => {
