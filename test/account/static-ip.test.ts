@@ -47,6 +47,12 @@ describe('static IP refusal', () => {
     expect(await staticIpAlerts()).toHaveLength(1);
   });
 
+  it('says how to register the IP', async () => {
+    const [alert] = await staticIpAlerts();
+    expect(alert?.message).toContain("register this machine's public IP under Static IP in the Upstox developer apps page");
+    expect(alert?.message).toContain('then run "upstox-ingest resume"; market data is not affected');
+  });
+
   it('skips later account jobs without a request', async () => {
     const sent = sim.requestLog().length;
     const profile = await runAccountJob(producer, 'account-profile');
