@@ -116,7 +116,7 @@ export function historicalTradesRange(payload: HistoricalTradesPayload, nowMs: n
 /** Historical trades over a date range, every page. */
 export const accountHistoricalTradesJob: SnapshotJobDefinition<HistoricalTradesPayload> = {
   name: 'account-historical-trades',
-  description: 'store historical trades of --set fromDate=YYYY-MM-DD toDate=YYYY-MM-DD (default the last 7 days) in account_historical_trades',
+  description: 'store historical trades of --set fromDate=YYYY-MM-DD --set toDate=YYYY-MM-DD (default the last 7 days) in account_historical_trades',
   payloadSchema: historicalTradesPayload,
   accountData: true,
   jobId: (payload, account) => buildJobId('account-historical-trades', account, payload.segment ?? 'all', payload.fromDate ?? 'recent', payload.toDate ?? 'today'),

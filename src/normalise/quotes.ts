@@ -146,7 +146,7 @@ export function normaliseFullQuotes(requested: readonly string[], data: Readonly
       high: price(day?.high),
       low: price(day?.low),
       close: price(day?.close),
-      volume: quantity(entry.volume, where, 'volume'),
+      volume: tradedVolume(instrumentKey, quantity(entry.volume, where, 'volume')),
       averagePrice: price(entry.average_price),
       // Upstox sends 0 for the open interest of instruments that have none.
       oi: derivative ? (entry.oi ?? null) : null,
@@ -199,6 +199,11 @@ export function normaliseOhlcQuotes(
   return { rows, missing, unexpected };
 }
 
+/** Returns null for the volume of an index, which does not trade: LTP V3 sends it as 0. */
+function tradedVolume(instrumentKey: string, volume: number | null): number | null {
+  return instrumentKey.split('|', 1)[0]!.endsWith('_INDEX') ? null : volume;
+}
+
 /** Normalises an LTP V3 map into `ltp` rows; LTP V3 has no market time, so rows are stamped at the slot. */
 export function normaliseLtpQuotes(requested: readonly string[], data: Readonly<Record<string, LtpQuoteEntry>>, times: QuoteTimes): QuoteBatch<QuoteRow> {
   const { matched, missing, unexpected } = matchRequestedKeys(requested, data);
@@ -210,7 +215,7 @@ export function normaliseLtpQuotes(requested: readonly string[], data: Readonly<
       snapshotMs: times.polledAtMs,
       lastPrice: price(entry.last_price),
       prevClose: price(entry.cp),
-      volume: quantity(entry.volume, where, 'volume'),
+      volume: tradedVolume(instrumentKey, quantity(entry.volume, where, 'volume')),
       lastTradedQty: quantity(entry.ltq, where, 'ltq'),
     };
     return row;

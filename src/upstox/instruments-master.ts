@@ -4,7 +4,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { errors as undiciErrors } from 'undici';
 import { UPSTOX_APIS } from './apis.js';
-import { UpstoxNetworkError, UpstoxTimeoutError } from './errors.js';
+import { UpstoxAuthError, UpstoxBlockedError, UpstoxInvalidRequestError, UpstoxNetworkError, UpstoxStaticIpError, UpstoxTimeoutError } from './errors.js';
 import type { RequestGate, UpstoxHttp } from './http.js';
 
 // The instruments master files are gzipped JSON arrays on a static host of their own
@@ -66,7 +66,9 @@ export async function downloadInstrumentMaster(http: UpstoxHttp, request: Instru
   const url = instrumentMasterUrl(request.assetsBaseUrl, request.file);
   const api = UPSTOX_APIS.instrumentsMaster;
   const path = new URL(url).pathname;
-  const response = await http.getStream({ api, url, gate });
+  const response = await http.getStream({ api, url, gate }).catch((error: unknown) => {
+    throw fileHostError(error, request.assetsBaseUrl);
+  });
   const hash = createHash('sha256');
   let bytes = 0;
   const tap = new Transform({
@@ -82,6 +84,21 @@ export async function downloadInstrumentMaster(http: UpstoxHttp, request: Instru
     throw bodyError(error, path, api, bytes);
   }
   return { url, path, destination: request.destination, bytes, sha256: hash.digest('hex') };
+}
+
+/**
+ * Turns a 401 or a 403 from the file host into a permanent error of this job alone. The host
+ * takes no token, so such an answer says that UPSTOX_ASSETS_BASE_URL points at the wrong
+ * server, not that the token is bad; as an auth or block error it would pause every queue
+ * of the account.
+ */
+function fileHostError(error: unknown, assetsBaseUrl: string): unknown {
+  if (!(error instanceof UpstoxAuthError || error instanceof UpstoxBlockedError || error instanceof UpstoxStaticIpError)) return error;
+  return new UpstoxInvalidRequestError(
+    `GET ${error.path} was refused with HTTP ${error.status} by ${new URL(assetsBaseUrl).origin}; the instruments files take no token, ` +
+      'so UPSTOX_ASSETS_BASE_URL likely points at another server: set it to https://assets.upstox.com, or to the assets URL that "upstox-ingest sim" prints',
+    { api: error.api, path: error.path, status: error.status, bodySnippet: error.bodySnippet, cause: error },
+  );
 }
 
 function bodyError(error: unknown, path: string, api: string, bytes: number): Error {

@@ -267,4 +267,10 @@ describe('LTP V3 normaliser', () => {
       ],
     });
   });
+
+  it('stores an index volume of 0 as null', () => {
+    const data = { 'NSE_INDEX:Nifty 50': { last_price: 22122.25, instrument_token: 'NSE_INDEX|Nifty 50', ltq: 0, volume: 0, cp: 22080.5 } };
+    const [row] = normaliseLtpQuotes(['NSE_INDEX|Nifty 50'], ltpMap(data), TIMES).rows;
+    expect([row?.lastPrice, row?.prevClose, row?.volume]).toEqual([22122.25, 22080.5, null]);
+  });
 });

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +83,37 @@ describe('scheduling commands', () => {
 
   it('rejects a report date that is not a date', async () => {
     await expect(cli('report', '--date', '28-03-2024')).rejects.toThrow(/--date "28-03-2024" is not a date; use YYYY-MM-DD/);
+  }, 60_000);
+
+  it('says when no worker takes the job', async () => {
+    // No worker serves the account `idle`, so the job waits; the command is stopped after 9 s.
+    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, 'snapshot', 'market-status', '--set', 'exchanges=NSE'], {
+      env: { ...process.env, ...ctx.env, UPSTOX_ACCOUNT: 'idle', UPSTOX_ACCESS_TOKEN: 'cli-token', UPSTOX_API_BASE_URL: sim.url },
+      timeout: 9_000,
+    });
+    const failure = (await run.then(() => undefined, (error: unknown) => error)) as { stderr?: string } | undefined;
+    expect(failure?.stderr).toContain('no worker takes jobs from the nightly queue of account idle; start one with "upstox-ingest worker"');
+  }, 60_000);
+
+  it('starts the simulator with its file host', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'sim', '--port', '0', '--assets-port', '0', '--token', 'my-own-secret'], {
+      env: { ...process.env, ...ctx.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const deadline = Date.now() + 30_000;
+      while (!output.includes('point the pipeline') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      const assetsUrl = /UPSTOX_ASSETS_BASE_URL=(\S+)/.exec(output)?.[1];
+      expect(assetsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(output).toContain('UPSTOX_ACCESS_TOKEN=<the --token value>');
+      expect(output).not.toContain('my-own-secret');
+      const file = await fetch(`${assetsUrl}/market-quote/instruments/exchange/MCX.json.gz`);
+      expect([file.status, file.headers.get('content-type')]).toEqual([200, 'application/gzip']);
+    } finally {
+      child.kill('SIGTERM');
+    }
   }, 60_000);
 
   it('explains an invalid payload', async () => {

@@ -46,6 +46,8 @@ export function registerSnapshot(program: Command): void {
         console.log(`queued ${name} as ${jobId} (${options.priority})`);
         if (options.detach) return;
         const queue = context.producer.queues[options.priority];
+        const hintAt = Date.now() + 5_000;
+        let hinted = false;
         for (;;) {
           const job = await queue.getJob(jobId);
           const state = await queue.getJobState(jobId);
@@ -57,6 +59,14 @@ export function registerSnapshot(program: Command): void {
             console.log(`failed: ${job?.failedReason ?? 'no reason recorded'}`);
             process.exitCode = 1;
             return;
+          }
+          if (!hinted && Date.now() > hintAt) {
+            hinted = true;
+            if (await queue.isPaused()) {
+              console.error(`the ${options.priority} queue of account ${config.upstox.account} is paused; "upstox-ingest status" shows why and "upstox-ingest resume" resumes it`);
+            } else if ((await queue.getWorkersCount()) === 0) {
+              console.error(`no worker takes jobs from the ${options.priority} queue of account ${config.upstox.account}; start one with "upstox-ingest worker" (the job waits until then)`);
+            }
           }
           await new Promise((resolve) => setTimeout(resolve, 300));
         }
