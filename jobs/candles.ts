@@ -76,6 +76,9 @@ export async function runCandleJob(payload: CandlePayload, deps: CandleJobDeps):
   const segment = segmentOf(payload.instrumentKey);
   const tradingDays = checkSessions({ ...window, segment, unit: payload.unit, interval: payload.interval, rows: [], calendar: deps.calendar });
 
+  if (result.rows.length === 0 && payload.source === 'intraday' && tradingDays.checked && tradingDays.tradingDays.length === 0) {
+    return settle(deps, payload, { state: 'empty', rowsWritten: 0, requestsMade, detail: `no session on ${payload.fromDate} per the exchange calendar` });
+  }
   if (result.rows.length === 0 && payload.source === 'historical') {
     if (!tradingDays.checked || tradingDays.tradingDays.length === 0) {
       const detail = tradingDays.checked ? 'no trading day in the window per the exchange calendar' : `no candles; the calendar does not cover ${segment}`;

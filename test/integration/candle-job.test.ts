@@ -78,6 +78,26 @@ describe('candle job: IST daily bars', () => {
   });
 });
 
+describe('candle job: intraday chunk on a closed day', () => {
+  it('settles a Saturday without bars as empty', async () => {
+    const saturday = payload('minutes', '2024-03-30', '2024-03-30', 'intraday', 'NSE_EQ|INE000Z01012');
+    await plan(saturday);
+    server.enqueue({ status: 200, body: candleBody([]) });
+    await runCandleJob(saturday, deps);
+    const chunk = await getChunk(ctx.pool, saturday.chunkId);
+    expect([chunk?.state, chunk?.rowsWritten, chunk?.detail]).toEqual(['empty', 0, 'no session on 2024-03-30 per the exchange calendar']);
+  });
+
+  it('keeps a trading day without bars yet partial', async () => {
+    const thursday = payload('minutes', '2024-03-28', '2024-03-28', 'intraday', 'NSE_EQ|INE000Z01012');
+    await plan(thursday);
+    server.enqueue({ status: 200, body: candleBody([]) });
+    await runCandleJob(thursday, deps);
+    const chunk = await getChunk(ctx.pool, thursday.chunkId);
+    expect([chunk?.state, chunk?.rowsWritten]).toEqual(['partial', 0]);
+  });
+});
+
 describe('candle job: overlapping intraday and historical answers', () => {
   const key = 'NSE_EQ|INE000Y01011';
   const bar = (time: string, close: number) => [`2024-03-28T${time}:00+05:30`, 100, 101, 99, close, 500, 0];

@@ -116,6 +116,12 @@ describe('scheduling commands', () => {
     }
   }, 60_000);
 
+  it('rejects an unknown payload field', async () => {
+    await expect(cli('snapshot', 'market-status', '--set', 'exchanges=NSE', '--set', 'exchange=MCX')).rejects.toThrow(
+      /unknown payload field exchange for market-status; market-status takes exchanges/,
+    );
+  }, 60_000);
+
   it('explains an invalid payload', async () => {
     await expect(cli('snapshot', 'option-chain', '--set', 'instrumentKey=TECHM')).rejects.toThrow(/invalid payload for option-chain: instrumentKey: expected an instrument key/);
   }, 60_000);

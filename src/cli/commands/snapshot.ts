@@ -23,7 +23,10 @@ export function registerSnapshot(program: Command): void {
     .action(async (name: string | undefined, options: SnapshotOptions) => {
       if (options.list || !name) {
         for (const job of SNAPSHOT_JOBS) console.log(`  ${job.name.padEnd(28)} ${job.description}`);
-        if (!options.list) process.exitCode = 2;
+        if (!options.list) {
+          console.error('missing the job to run: name one of the jobs above, such as "upstox-ingest snapshot market-status"');
+          process.exitCode = 2;
+        }
         return;
       }
       const definition = SNAPSHOT_JOBS.find((job) => job.name === name);
@@ -37,6 +40,13 @@ export function registerSnapshot(program: Command): void {
       const parsed = definition.payloadSchema.safeParse(raw);
       if (!parsed.success) {
         throw new Error(`invalid payload for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ')}`);
+      }
+      // The schemas drop fields they do not know, so a misspelt field would pass unnoticed.
+      const unknownFields = Object.keys(raw).filter((field) => !(field in (parsed.data as object)));
+      if (unknownFields.length > 0) {
+        const shape = (definition.payloadSchema as { shape?: Record<string, unknown> }).shape;
+        const known = shape ? `; ${name} takes ${Object.keys(shape).join(', ') || 'no fields'}` : '';
+        throw new Error(`unknown payload field ${unknownFields.join(', ')} for ${name}${known}`);
       }
       const config = loadConfig();
       const context = openContext(config);
