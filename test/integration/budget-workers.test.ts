@@ -11,9 +11,9 @@ import { istToday } from '../../src/time/ist.js';
 import { createTestContext, type TestContext } from '../support/test-context.js';
 import { WorkerProcesses } from '../support/worker-processes.js';
 
-// Windows shortened 20×: 1 s → 50 ms, 60 s → 3 s, 30 min → 90 s. Small limits make the
+// Windows shortened 10×: 1 s → 100 ms, 60 s → 6 s, 30 min → 3 min. Small limits make the
 // minute window bind within seconds.
-const SCALE = 20;
+const SCALE = 10;
 const LIMITS = { perSecond: 5, perMinute: 25, perHalfHour: 1000 };
 const TOKEN = 'budget-workers-token';
 
@@ -86,7 +86,7 @@ describe('three worker processes on one budget', () => {
     await producer.enqueue([{ jobId: chunkId, name: CANDLE_JOB_NAME, data: { ...chunk, chunkId } }], 'live');
     await waitForBackfill(ctx.pool, started.backfillId, { pollMs: 100, timeoutMs: 60_000 });
     const liveRequest = sim.requestLog().find((entry) => entry.rawPath.startsWith('/v3/historical-candle/intraday/NSE_INDEX%7CNifty%2050/'));
-    // One slot of the binding minute window: 3 s / 25 requests = 120 ms.
+    // One slot of the binding minute window: 6 s / 25 requests = 240 ms.
     const slotMs = 60_000 / SCALE / LIMITS.perMinute;
     expect(liveRequest).toBeDefined();
     expect(liveRequest!.at - dueAt).toBeLessThanOrEqual(slotMs);
