@@ -16,8 +16,8 @@ import { createTestContext, type TestContext } from '../support/test-context.js'
 
 // A load of the real NSE master takes about 30 s of parsing and staging. Two workers share
 // the queue with a 2 s lock and a 2 s stalled check, 15 times shorter than BullMQ's 30 s
-// defaults, so an event loop blocked for longer than the lock would let the other worker
-// find the job stalled and run it again.
+// defaults. An event loop blocked for longer than the lock would let the other worker find
+// the job stalled and run it again.
 
 const LOCK_MS = 2_000;
 
