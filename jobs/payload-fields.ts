@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isIsoDate } from '../src/time/ist.js';
-import { isInstrumentKey } from '../src/upstox/instrument-key.js';
+import { InvalidInstrumentKeyError, isInstrumentKey } from '../src/upstox/instrument-key.js';
 
 // Payload fields shared by the job definitions. Lists also accept one comma-separated
 // string, which is what `upstox-ingest snapshot <job> --set name=a,b` produces.
@@ -8,8 +8,10 @@ import { isInstrumentKey } from '../src/upstox/instrument-key.js';
 /** A calendar date written `YYYY-MM-DD`. */
 export const isoDateField = z.string().refine(isIsoDate, 'expected a date as YYYY-MM-DD, such as 2024-03-28');
 
-/** One instrument key, such as `NSE_EQ|INE002A01018`. */
-export const instrumentKeyField = z.string().refine(isInstrumentKey, 'expected an instrument key such as NSE_EQ|INE002A01018');
+/** One instrument key, such as `NSE_EQ|INE002A01018`; an invalid one is explained as `backfill` explains it. */
+export const instrumentKeyField = z.string().superRefine((value, ctx) => {
+  if (!isInstrumentKey(value)) ctx.addIssue({ code: 'custom', message: new InvalidInstrumentKeyError(value).message });
+});
 
 /** A non-empty list of instrument keys, deduplicated in order. */
 export const instrumentKeyListField = z

@@ -50,7 +50,16 @@ try {
     console.error(error.message);
     process.exitCode = 2;
   } else {
-    console.error(`upstox-ingest: ${(error as Error).message ?? String(error)}`);
+    console.error(`upstox-ingest: ${(error as Error).message ?? String(error)}${migrateHint(error)}`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * Returns a hint for Postgres errors that mean the schema is not there yet: 3D000 (no such
+ * database) and 42P01 (no such table).
+ */
+function migrateHint(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  return code === '3D000' || code === '42P01' ? '; run "upstox-ingest migrate" to create the database and its tables' : '';
 }

@@ -122,7 +122,17 @@ describe('scheduling commands', () => {
     );
   }, 60_000);
 
+  it('suggests migrate for a missing database', async () => {
+    const missing = new URL(ctx.config.postgres.url);
+    missing.pathname = `/upstox_missing_${ctx.id}`;
+    await expect(cliWith({ DATABASE_URL: missing.toString() }, 'status')).rejects.toThrow(
+      `database "upstox_missing_${ctx.id}" does not exist; run "upstox-ingest migrate" to create the database and its tables`,
+    );
+  }, 60_000);
+
   it('explains an invalid payload', async () => {
-    await expect(cli('snapshot', 'option-chain', '--set', 'instrumentKey=TECHM')).rejects.toThrow(/invalid payload for option-chain: instrumentKey: expected an instrument key/);
+    await expect(cli('snapshot', 'option-chain', '--set', 'instrumentKey=TECHM')).rejects.toThrow(
+      /invalid payload for option-chain: instrumentKey: invalid instrument key "TECHM": expected SEGMENT\|IDENTIFIER .*a bare trading symbol is not a key: look the symbol up in the instruments master/,
+    );
   }, 60_000);
 });
