@@ -20,25 +20,25 @@ import { SenderPool } from '../src/stores/questdb/sender-pool.js';
 import { UPSTOX_APIS } from '../src/upstox/apis.js';
 import { createUpstoxClient } from '../src/upstox/client.js';
 
-/** What the parent asks a child to do. */
+/** The task the parent gives one child. */
 export interface ChildTask {
   readonly path: 'product' | 'baseline';
   readonly databaseUrl: string;
   readonly tablePrefix: string;
   readonly assetsUrl: string;
   readonly minRows: number;
-  /** Writes the memory figures to stderr every 2 s. */
+  /** True to write the memory figures to stderr every 2 s. */
   readonly traceMemory: boolean;
 }
 
-/** What a child reports on its last line of output. */
+/** The result a child prints as its last line of output. */
 export interface ChildResult {
   readonly seconds: number;
   readonly rows: number;
   /**
    * Peak resident set of the child: VmHWM in /proc/self/status. Not resourceUsage().maxRSS,
    * because Linux keeps that figure across execve, so it starts at the parent's resident set
-   * when the child was forked, and the parent holds the generated file.
+   * when the child was forked, and the parent keeps the generated file in memory.
    */
   readonly peakRssMb: number;
   /** Resident set after the modules were loaded, before the load started. */

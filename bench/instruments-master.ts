@@ -1,6 +1,7 @@
-// Instruments-master benchmark: the product's load of a master five times the size of the
-// real NSE file, measured in a child process of its own (peak RSS and wall time), against a
-// plain per-row INSERT of the same rows into a table of the same shape, in the same run.
+// Instruments-master benchmark. It measures the product's load of a master five times the
+// size of the real NSE file in a child process of its own (peak RSS and wall time). The
+// baseline is a plain per-row INSERT of the same rows into a table of the same shape, in the
+// same run.
 //
 // Workload: the real NSE master of 2026-02-27 (99,389 rows) repeated `--copies` times, each
 // copy under other instrument keys, served gzipped by the assets simulator on loopback.

@@ -8,7 +8,7 @@ import { InvalidInstrumentKeyError, isInstrumentKey } from '../src/upstox/instru
 /** A calendar date written `YYYY-MM-DD`. */
 export const isoDateField = z.string().refine(isIsoDate, 'expected a date as YYYY-MM-DD, such as 2024-03-28');
 
-/** One instrument key, such as `NSE_EQ|INE002A01018`; an invalid one is explained as `backfill` explains it. */
+/** One instrument key, such as `NSE_EQ|INE002A01018`. An invalid key gets the explanation that `backfill` gives. */
 export const instrumentKeyField = z.string().superRefine((value, ctx) => {
   if (!isInstrumentKey(value)) ctx.addIssue({ code: 'custom', message: new InvalidInstrumentKeyError(value).message });
 });

@@ -88,9 +88,9 @@ export async function downloadInstrumentMaster(http: UpstoxHttp, request: Instru
 
 /**
  * Turns a 401 or a 403 from the file host into a permanent error of this job alone. The host
- * takes no token, so such an answer says that UPSTOX_ASSETS_BASE_URL points at the wrong
- * server, not that the token is bad; as an auth or block error it would pause every queue
- * of the account.
+ * takes no token, so such a response means that UPSTOX_ASSETS_BASE_URL points at the wrong
+ * server, not that the token is invalid. As an auth or block error it would pause every
+ * queue of the account.
  */
 function fileHostError(error: unknown, assetsBaseUrl: string): unknown {
   if (!(error instanceof UpstoxAuthError || error instanceof UpstoxBlockedError || error instanceof UpstoxStaticIpError)) return error;

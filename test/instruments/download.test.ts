@@ -8,8 +8,8 @@ import { UpstoxInvalidRequestError, UpstoxServerError } from '../../src/upstox/e
 import { CannedServer } from '../support/canned-server.js';
 
 // The instruments files come from a static host that takes no token. A 401 or 403 from it
-// means UPSTOX_ASSETS_BASE_URL points at another server (such as the API host), which must
-// fail this job alone rather than pause every queue of the account as a bad token does.
+// means UPSTOX_ASSETS_BASE_URL points at another server, such as the API host. That must
+// fail this job alone, not pause every queue of the account as an invalid token does.
 
 const server = new CannedServer();
 let api: UpstoxApi & { close(): Promise<void> };

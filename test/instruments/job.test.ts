@@ -5,6 +5,7 @@ import { JobProducer } from '../../src/queue/producer.js';
 import { startAssetsSimulator, type RunningAssetsSimulator } from '../../src/simulator/assets-server.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
 import { startIngestWorker, type RunningIngestWorker } from '../../workers/ingest-worker.js';
+import { waitFor } from '../account/run-job.js';
 import { createTestContext, type TestContext } from '../support/test-context.js';
 
 // Assets simulator → worker → Postgres and QuestDB for the instruments-master job, with the
@@ -32,16 +33,13 @@ async function loadNse(): Promise<Settled> {
   const jobId = instrumentsMasterJob.jobId(payload, 'main');
   await producer.enqueue([{ jobId, name: instrumentsMasterJob.name, data: { ...payload } }], 'nightly');
   const queue = producer.queues.nightly;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
+  const settled = async () => {
     const state = await queue.getJobState(jobId);
-    if (state === 'completed' || state === 'failed') {
-      const job = await queue.getJob(jobId);
-      return { state, returnvalue: job?.returnvalue as Settled['returnvalue'], failedReason: job?.failedReason };
-    }
-    if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish within 120 s (state ${state})`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    return state === 'completed' || state === 'failed' ? state : undefined;
+  };
+  const state = await waitFor(`job ${jobId} to finish`, settled, 120_000);
+  const job = await queue.getJob(jobId);
+  return { state, returnvalue: job?.returnvalue as Settled['returnvalue'], failedReason: job?.failedReason };
 }
 
 /** Reads what a load may change, as one value that two states can be compared by. */
@@ -139,7 +137,7 @@ describe('instruments-master job', { timeout: 180_000 }, () => {
     ]);
   });
 
-  it('changes nothing when the same file is loaded again', async () => {
+  it('leaves an unchanged file alone', async () => {
     const run = await loadNse();
     expect([run.state, run.returnvalue?.state, run.returnvalue?.rowsWritten]).toEqual(['completed', 'unchanged', 0]);
     expect(await storeState()).toEqual(loaded);
@@ -162,7 +160,7 @@ describe('instruments-master job', { timeout: 180_000 }, () => {
     }
   });
 
-  it('records what a republished file changed and publishes a new QuestDB snapshot', async () => {
+  it('records a republished file\'s changes', async () => {
     assets.serve('NSE', { kind: 'republished' });
     try {
       const run = await loadNse();

@@ -11,6 +11,7 @@ import { startAssetsSimulator, type RunningAssetsSimulator } from '../../src/sim
 import { raiseAlert } from '../../src/stores/postgres/alerts.js';
 import { recordRun } from '../../src/stores/postgres/run-history.js';
 import { createUpstoxClient } from '../../src/upstox/client.js';
+import { waitFor } from '../account/run-job.js';
 import { realSnapshotDeps } from '../support/snapshot-deps.js';
 import { createTestContext, type TestContext } from '../support/test-context.js';
 
@@ -89,12 +90,11 @@ describe('long instruments load', { timeout: 180_000 }, () => {
     delay.enable();
     await producer.enqueue([{ jobId, name: instrumentsMasterJob.name, data: { ...payload } }], 'nightly');
 
-    let state = 'waiting';
-    const deadline = Date.now() + 150_000;
-    while (state !== 'completed' && state !== 'failed' && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      state = await producer.queues.nightly.getJobState(jobId);
-    }
+    const settled = async () => {
+      const current = await producer.queues.nightly.getJobState(jobId);
+      return current === 'completed' || current === 'failed' ? current : undefined;
+    };
+    const state = await waitFor(`job ${jobId} to finish`, settled, 150_000);
     delay.disable();
     const job = await producer.queues.nightly.getJob(jobId);
 
